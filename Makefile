@@ -1,0 +1,41 @@
+# One entry point for people and CI. `make lab` runs the course, `make test` runs every test;
+# both create .venv and install everything on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+# Jupyter settings and runtime files stay inside the project, not in the user's home.
+export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
+
+.PHONY: install lab test exercises lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+## Open JupyterLab on the course (Ctrl+C to stop).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/course
+
+## Every test: unit, widget, nbval notebooks, nbgrader pipeline.
+test: $(STAMP)
+	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
+	$(BIN)/python -m pytest
+
+## Regenerate exercises/ from solutions/ (commit the result).
+exercises: $(STAMP)
+	@if find solutions -name '*.responses.json*' | grep -q .; then \
+	  echo "solutions/ holds saved answers (*.responses.json): delete them first, they must not be released."; exit 1; fi
+	for dir in solutions/*/; do $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
+
+clean:
+	rm -rf $(VENV) gradebook.db submitted autograded feedback .exchange .pytest_cache

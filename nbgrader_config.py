@@ -1,0 +1,40 @@
+"""nbgrader configuration for the IPT course.
+
+solutions/<id>/ is nbgrader's source (the instructor's notebooks with answers and hidden
+tests); exercises/<id>/ is its release (what trainees get, generated, committed).
+"""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+ROOT = Path(__file__).resolve().parent
+
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.course_id = "ipt-depression"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'gradebook.db'}"
+
+# The exchange (release/fetch/submit/collect) lives in a git-ignored folder of the course,
+# not in /srv/nbgrader/exchange, which needs root and is shared by every course on a machine.
+c.Exchange.root = str(ROOT / ".exchange")
+
+# A trainee who deleted a test cell is still graded on it.
+c.OverwriteCells.add_missing_cells = True
+
+# An answer cell stuck in a loop must not stall a cohort: each cell gets this many seconds.
+c.Execute.timeout = 60
+
+# Widget items keep their answers in the widget, so the released answer cell is a comment
+# instead of nbgrader's `raise NotImplementedError()`, which would stop "Run All".
+c.ClearSolutions.code_stub = {"python": "# Answer in the widget this cell shows: your choices are saved as you click."}
+
+# At autograde, files in solutions/<id>/ overwrite the trainee's files of the same name.
+# A responses file left there (e.g. by running a solutions notebook in place) would replace
+# every trainee's answers with the instructor's, so never let one overwrite.
+c.Autograde.exclude_overwriting = {
+    folder.name: sorted(f"{nb.stem}.responses.json" for nb in folder.glob("*.ipynb"))
+    for folder in (ROOT / "solutions").glob("*")
+    if folder.is_dir()
+}

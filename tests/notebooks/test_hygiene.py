@@ -1,0 +1,52 @@
+"""Every committed notebook is stored clean: no outputs, no widget state, uniform metadata."""
+
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def committed_notebooks():
+    listed = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    # Before the first commit git lists nothing: fall back to the files on disk.
+    paths = [REPO / p for p in listed] or sorted(
+        p for top in ("course", "solutions", "exercises") for p in (REPO / top).rglob("*.ipynb")
+    )
+    return [p for p in paths if ".ipynb_checkpoints" not in p.parts]
+
+
+NOTEBOOKS = committed_notebooks()
+
+
+def test_there_are_notebooks_in_each_folder():
+    tops = {p.relative_to(REPO).parts[0] for p in NOTEBOOKS}
+    assert {"course", "solutions", "exercises"} <= tops
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_notebook_is_stored_clean(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["nbformat"] == 4 and nb["nbformat_minor"] >= 5
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3"
+    assert "widgets" not in nb["metadata"], "saved widget state"
+    for cell in nb["cells"]:
+        assert "id" in cell
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"cell {cell['id']} has outputs"
+            assert cell["execution_count"] is None, f"cell {cell['id']} has an execution count"
+        assert "execution" not in cell.get("metadata", {})
+
+
+def test_no_saved_answers_are_committed_or_left_in_solutions():
+    stray = [p for top in ("course", "solutions", "exercises") for p in (REPO / top).rglob("*.responses.json*")]
+    tracked = [
+        p
+        for p in stray
+        if subprocess.run(["git", "ls-files", "--error-unmatch", str(p)], cwd=REPO, capture_output=True).returncode == 0
+    ]
+    assert tracked == []
+    assert not [p for p in stray if p.is_relative_to(REPO / "solutions")], (
+        "a responses file in solutions/ would be released"
+    )

@@ -1,0 +1,88 @@
+"""What hidden test cells call: a float within the cell's points, a card, never an exception."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from ipt_widgets.grading import check_answered, grade_classification
+from ipt_widgets.store import ResponseStore
+
+REFERENCE = {"area": "role_dispute", "stage": "impasse", "explanation": "Stalled talks with her sister."}
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    cards = []
+    monkeypatch.setattr("ipt_widgets.grading._display_html", cards.append)
+    return cards
+
+
+def grade(tmp_path, points=2):
+    return grade_classification("nb", "c1", REFERENCE, points, title="Case 1", directory=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"area": "role_dispute", "stage": "impasse", "rationale": "r"}, 2.0),
+        ({"area": "role_dispute", "stage": "dissolution"}, 1.0),
+        ({"area": "role_dispute", "stage": None}, 1.0),
+        ({"area": "grief"}, 0.0),
+        ({"area": None}, 0.0),
+    ],
+)
+def test_returns_partial_credit_as_a_float(tmp_path, shown, value, expected):
+    ResponseStore.for_notebook("nb", tmp_path).save("c1", value)
+    result = grade(tmp_path)
+    assert type(result) is float and result == expected
+    assert "Expert answer" in shown[0] and "Stalled talks" in shown[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [None, b"", b"{broken", b"\xff\xfe\x00", b'{"format": "ipt-course-responses", "version": 1, "items": {"c1": 5}}'],
+)
+def test_missing_or_bad_files_score_zero_with_a_message(tmp_path, shown, content):
+    if content is not None:
+        (tmp_path / "nb.responses.json").write_bytes(content)
+    assert grade(tmp_path) == 0.0
+    assert "No answer" in shown[0]
+
+
+def test_tampered_value_is_explained(tmp_path, shown):
+    ResponseStore.for_notebook("nb", tmp_path).save("c1", {"area": "role_dispute", "stage": "war"})
+    assert grade(tmp_path) == 0.0
+    assert "could not be used" in shown[0]
+
+
+def test_bad_reference_is_loud(tmp_path, shown):
+    with pytest.raises(ValueError, match="hidden test for 'c1'.*field 'area'"):
+        grade_classification("nb", "c1", {"area": "adjustment"}, 2, directory=tmp_path)
+    with pytest.raises(ValueError, match="points"):
+        grade_classification("nb", "c1", REFERENCE, 0, directory=tmp_path)
+
+
+def test_check_answered(tmp_path, shown):
+    assert check_answered("nb", "c1", directory=tmp_path) == 0.0
+    assert "Not answered yet" in shown[0]
+    ResponseStore.for_notebook("nb", tmp_path).save("c1", {"area": "grief"})
+    assert check_answered("nb", "c1", directory=tmp_path) is None
+
+
+def test_grading_path_writes_nothing_to_stderr_and_skips_ipywidgets(tmp_path):
+    """nbgrader zeroes a test cell with any stderr; every graded kernel pays for imports."""
+    (tmp_path / "nb.responses.json").write_text(
+        json.dumps({"format": "ipt-course-responses", "version": 1, "items": {"c1": {"value": {"area": "grief"}}}})
+    )
+    code = (
+        "import sys, warnings\n"
+        "warnings.simplefilter('always')\n"
+        "from ipt_widgets.grading import grade_classification, check_answered\n"
+        f"check_answered('nb', 'c1', directory={str(tmp_path)!r})\n"
+        f"print(grade_classification('nb', 'c1', {REFERENCE!r}, 2, directory={str(tmp_path)!r}))\n"
+        "print('ipywidgets' in sys.modules, 'yaml' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, check=True)
+    assert run.stderr == ""
+    assert run.stdout.strip().splitlines()[-2:] == ["0.0", "False False"]

@@ -1,0 +1,32 @@
+"""ipt_widgets: the package behind the IPT clinician training course.
+
+Layers (imports point downward only): ``vocab`` → ``store``, ``cases`` → ``scoring`` →
+``feedback`` → ``ui`` (ipywidgets) and ``grading`` (what nbgrader's hidden test cells call).
+
+Names are exported lazily: a hidden test cell that imports ``ipt_widgets.grading`` must not
+pay for ipywidgets, because every autograded notebook starts a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "ResponseStore": "ipt_widgets.store",
+    "load_cases": "ipt_widgets.cases",
+    "Case": "ipt_widgets.cases",
+    "ClassificationReference": "ipt_widgets.cases",
+    "VignetteClassifier": "ipt_widgets.ui.classifier",
+    "grade_classification": "ipt_widgets.grading",
+    "check_answered": "ipt_widgets.grading",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'ipt_widgets' has no attribute {name!r}")

@@ -1,0 +1,92 @@
+"""HTML feedback cards: what a trainee reads after a check (practice) or after grading.
+
+Every piece of text that could come from a trainee (rationale, a stored value) is escaped
+here, once, so a widget, a generated feedback file and a report can all show a card safely.
+Inline styles only: generated nbgrader feedback is a standalone HTML file without our CSS.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .cases import ClassificationReference
+from .scoring.classification import ClassificationAnswer, ClassificationScore
+from .vocab import ROLE_DISPUTE, area_label, stage_label
+
+_COLOURS = {
+    "correct": ("#e8f5e9", "#2e7d32"),
+    "partial": ("#fff8e1", "#b26a00"),
+    "incorrect": ("#fdecea", "#b3261e"),
+    "unanswered": ("#eceff1", "#455a64"),
+    "notice": ("#e3f2fd", "#0b57a4"),
+}
+_HEADINGS = {
+    "correct": "Correct",
+    "partial": "Partly correct",
+    "incorrect": "Not the primary area",
+    "unanswered": "No answer",
+}
+
+
+def _box(kind: str, inner: str, label: str) -> str:
+    background, border = _COLOURS[kind]
+    return (
+        f'<section class="ipt-card ipt-card-{kind}" role="status" aria-label="{escape(label)}" '
+        f'style="background:{background};border-left:6px solid {border};padding:0.6em 1em;'
+        f'margin:0.4em 0;border-radius:4px;color:#1b1b1b;line-height:1.45;max-width:60em">'
+        f"{inner}</section>"
+    )
+
+
+def notice_card(message: str, title: str = "Note") -> str:
+    """A neutral card for a message (e.g. a responses file that could not be read)."""
+    return _box("notice", f"<strong>{escape(title)}</strong><p style='margin:0.3em 0'>{escape(message)}</p>", title)
+
+
+def classification_card(
+    case_title: str,
+    score: ClassificationScore,
+    answer: ClassificationAnswer | None,
+    reference: ClassificationReference | None = None,
+    *,
+    show_points: bool = True,
+    notes: list[str] | tuple[str, ...] = (),
+) -> str:
+    """The card for one classification.
+
+    Parameters
+    ----------
+    case_title
+        Shown as the card's heading.
+    score
+        From :func:`ipt_widgets.scoring.score_classification`.
+    answer
+        The trainee's answer (its rationale is echoed, escaped), or None.
+    reference
+        When given, the expert answer and its explanation are shown: after grading, comparing
+        one's own reasoning with the expert's is the point of the feedback.
+    show_points
+        Practice cards leave points out.
+    notes
+        Extra messages (e.g. problems reading the responses file), shown first.
+    """
+    heading = _HEADINGS[score.verdict]
+    if show_points:
+        heading += f" — {score.points:g} / {score.max_points:g} points"
+    parts = [f"<strong>{escape(case_title)}: {escape(heading)}</strong>"]
+    parts += [f"<p style='margin:0.3em 0'><em>{escape(n)}</em></p>" for n in notes]
+    parts += [f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.feedback]
+    if answer is not None and answer.rationale.strip():
+        parts.append(
+            "<p style='margin:0.3em 0'>Your rationale: "
+            f"<q style='white-space:pre-wrap'>{escape(answer.rationale.strip())}</q></p>"
+        )
+    if reference is not None:
+        expert = area_label(reference.area)
+        if reference.area == ROLE_DISPUTE:
+            expert += f", {stage_label(reference.stage).lower()} stage"
+        parts.append(f"<p style='margin:0.3em 0'><strong>Expert answer:</strong> {escape(expert)}.</p>")
+        for text in (reference.explanation, reference.stage_explanation):
+            if text and all(text not in line for line in score.feedback):
+                parts.append(f"<p style='margin:0.3em 0'>{escape(text)}</p>")
+    return _box(score.verdict, "".join(parts), f"Feedback on {case_title}")
