@@ -96,10 +96,15 @@ class VignetteClassifier(widgets.VBox):
         ]
         if mode == PRACTICE:
             self._check_button = widgets.Button(
-                description="Check my answer", button_style="primary", tooltip="Check your answer and see feedback"
+                description="Check my answer",
+                button_style="primary",
+                tooltip="Check your answer and see feedback",
+                layout=widgets.Layout(width="auto"),
             )
             self._reveal_button = widgets.Button(
-                description="Show expert answer", tooltip="Show the expert classification and why"
+                description="Show expert answer",
+                tooltip="Show the expert classification and why",
+                layout=widgets.Layout(width="auto"),
             )
             self._check_button.on_click(lambda _: self.check())
             self._reveal_button.on_click(lambda _: self.show_answer())
