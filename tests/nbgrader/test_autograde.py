@@ -120,4 +120,4 @@ def test_feedback_teaches_and_escapes(cohort, released_course):
     first = next(iter(cohort["key"].values()))
     assert "Expert answer:" in html
     assert first["explanation"][:80].replace("'", "&#x27;") in html
-    assert "Not the primary area" in html and "Partly correct" in html
+    assert "Not yet right" in html and "Partly correct" in html

@@ -19,8 +19,17 @@ _EXPORTS = {
     "Case": "ipt_widgets.cases",
     "ClassificationReference": "ipt_widgets.cases",
     "VignetteClassifier": "ipt_widgets.ui.classifier",
+    "InventoryMapper": "ipt_widgets.ui.inventory",
+    "MoodTimeline": "ipt_widgets.ui.timeline",
+    "TranscriptCoder": "ipt_widgets.ui.transcript",
+    "SymptomTracker": "ipt_widgets.ui.symptoms",
+    "load_casebook": "ipt_widgets.casebook",
     "grade_classification": "ipt_widgets.grading",
     "check_answered": "ipt_widgets.grading",
+    "grade_inventory": "ipt_widgets.grading",
+    "grade_timeline": "ipt_widgets.grading",
+    "grade_transcript": "ipt_widgets.grading",
+    "grade_phq9": "ipt_widgets.grading",
 }
 
 __all__ = sorted(_EXPORTS)

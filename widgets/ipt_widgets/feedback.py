@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from .cases import ClassificationReference
+from .scoring.base import ItemScore
 from .scoring.classification import ClassificationAnswer, ClassificationScore
 from .vocab import ROLE_DISPUTE, area_label, stage_label
 
@@ -23,7 +24,7 @@ _COLOURS = {
 _HEADINGS = {
     "correct": "Correct",
     "partial": "Partly correct",
-    "incorrect": "Not the primary area",
+    "incorrect": "Not yet right",
     "unanswered": "No answer",
 }
 
@@ -90,3 +91,31 @@ def classification_card(
             if text and all(text not in line for line in score.feedback):
                 parts.append(f"<p style='margin:0.3em 0'>{escape(text)}</p>")
     return _box(score.verdict, "".join(parts), f"Feedback on {case_title}")
+
+
+def score_card(
+    title: str,
+    score: ItemScore,
+    *,
+    show_points: bool = True,
+    show_expert: bool = True,
+    notes: list[str] | tuple[str, ...] = (),
+    extra_html: str = "",
+) -> str:
+    """The card for any item scored as an :class:`ItemScore`.
+
+    ``extra_html`` must be trusted markup built by this package (e.g. an SVG figure).
+    """
+    heading = _HEADINGS[score.verdict]
+    if show_points:
+        heading += f" — {score.points:g} / {score.max_points:g} points"
+    parts = [f"<strong>{escape(title)}: {escape(heading)}</strong>"]
+    parts += [f"<p style='margin:0.3em 0'><em>{escape(n)}</em></p>" for n in notes]
+    parts += [f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.feedback]
+    if show_expert and score.expert:
+        items = "".join(f"<li>{escape(line)}</li>" for line in score.expert if line)
+        parts.append(
+            f"<p style='margin:0.5em 0 0.2em'><strong>Expert answer</strong></p><ul style='margin:0'>{items}</ul>"
+        )
+    parts.append(extra_html)
+    return _box(score.verdict, "".join(parts), f"Feedback on {title}")

@@ -15,12 +15,13 @@ Rules for this module, because it runs inside graded cells:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .cases import ClassificationReference
-from .feedback import classification_card, notice_card
+from .feedback import classification_card, notice_card, score_card
+from .scoring.base import ItemScore
 from .scoring.classification import parse_classification, score_classification
 from .store import ResponseStore
 
@@ -44,8 +45,7 @@ def check_answered(notebook: str, item_id: str, *, directory: str | Path | None 
     store = ResponseStore.for_notebook(notebook, directory)
     loaded = store.load()
     value = loaded.items.get(item_id, {}).get("value")
-    answer, _ = parse_classification(value)
-    if answer is not None and answer.area is not None:
+    if _has_content(value) and not (isinstance(value, dict) and "area" in value and value["area"] is None):
         return None
     detail = f" ({loaded.message})" if loaded.problems else ""
     _display_html(
@@ -95,3 +95,149 @@ def grade_classification(
     _display_html(classification_card(title or item_id, score, answer, ref, notes=notes))
     # A plain float, never above the cell's points: nbgrader rejects larger values.
     return float(min(score.points, points))
+
+
+def _has_content(value: Any) -> bool:
+    """True when a saved value holds anything the trainee entered."""
+    if isinstance(value, dict):
+        return any(_has_content(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_content(v) for v in value)
+    return value not in (None, "", False)
+
+
+def _grade(
+    notebook: str,
+    item_id: str,
+    points: float,
+    title: str | None,
+    directory: str | Path | None,
+    score: Callable[[Any], tuple[ItemScore, str | None]],
+    figure: str = "",
+) -> float:
+    """Shared path: load the answer, score it, show the card, return the float."""
+    if not points or points <= 0:
+        raise ValueError(f"hidden test for {item_id!r}: field 'points' must be positive, got {points!r}")
+    loaded = ResponseStore.for_notebook(notebook, directory).load()
+    notes = list(loaded.problems)
+    result, problem = score(loaded.items.get(item_id, {}).get("value"))
+    if problem:
+        notes.append(f"Your saved answer to {item_id} could not be used: {problem}.")
+    _display_html(score_card(title or item_id, result, notes=notes, extra_html=figure))
+    return float(min(result.points, points))
+
+
+def _case(case_file: str | Path, section: str, item_id: str, directory: str | Path | None):
+    from .casebook import load_casebook
+
+    path = Path(directory or ".") / case_file
+    cases = getattr(load_casebook(path), section)
+    if item_id not in cases:
+        raise ValueError(f"{path}: no {section} case with id {item_id!r}")
+    return cases[item_id]
+
+
+def grade_inventory(
+    notebook: str,
+    item_id: str,
+    reference: Mapping[str, Any],
+    points: float,
+    *,
+    title: str | None = None,
+    directory: str | Path | None = None,
+) -> float:
+    """Score a saved interpersonal inventory; the card shows the expert's closeness circle."""
+    from .figures import closeness_circle_svg
+    from .scoring.inventory import InventoryReference, parse_inventory, score_inventory
+
+    ref = InventoryReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
+    expert_people = [{"name": p.name, "circle": p.circle, "focus": p.focus} for p in ref.people]
+    figure = "<p style='margin:0.4em 0 0'><strong>The expert's closeness circle</strong></p>" + closeness_circle_svg(
+        expert_people
+    )
+
+    def score(value):
+        entries, problem = parse_inventory(value)
+        return score_inventory(entries, ref, points), problem
+
+    return _grade(notebook, item_id, points, title, directory, score, figure)
+
+
+def grade_timeline(
+    notebook: str,
+    item_id: str,
+    reference: Mapping[str, Any],
+    points: float,
+    *,
+    case_file: str = "cases.yaml",
+    title: str | None = None,
+    directory: str | Path | None = None,
+) -> float:
+    """Score a saved mood–event timeline; events and weeks come from the released case file."""
+    from .figures import timeline_svg
+    from .scoring.timeline import TimelineReference, parse_timeline, score_timeline
+
+    case = _case(case_file, "timeline", item_id, directory)
+    ref = TimelineReference.from_mapping(
+        reference, f"hidden test for {item_id!r}, reference", list(case.events), case.weeks
+    )
+    labels = {e.id: e.label for e in case.events}
+    kinds = {ref.onset: "onset", ref.worsening: "worsening"}
+    events = sorted(((labels[e], w, kinds.get(e, "")) for e, w in ref.event_weeks.items()), key=lambda x: x[1])
+    figure = timeline_svg(list(ref.mood), events, title="The expert's timeline")
+
+    def score(value):
+        answer, problem = parse_timeline(value, case.weeks)
+        return score_timeline(answer, ref, list(case.events), points), problem
+
+    return _grade(notebook, item_id, points, title, directory, score, figure)
+
+
+def grade_transcript(
+    notebook: str,
+    item_id: str,
+    reference: Mapping[str, Any],
+    points: float,
+    *,
+    title: str | None = None,
+    directory: str | Path | None = None,
+) -> float:
+    """Score the technique coding of a transcript, turn by turn."""
+    from .scoring.transcript import TranscriptReference, parse_codes, score_transcript
+
+    ref = TranscriptReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
+
+    def score(value):
+        codes, problem = parse_codes(value)
+        return score_transcript(codes, ref, points), problem
+
+    return _grade(notebook, item_id, points, title, directory, score)
+
+
+def grade_phq9(
+    notebook: str,
+    item_id: str,
+    reference: Mapping[str, Any],
+    points: float,
+    *,
+    case_file: str = "cases.yaml",
+    title: str | None = None,
+    directory: str | Path | None = None,
+) -> float:
+    """Score PHQ-9 item scores, totals and their interpretation; the card shows the trajectory."""
+    from .figures import phq9_svg
+    from .scoring.phq9 import PHQ9Reference, parse_phq9, score_phq9
+
+    case = _case(case_file, "phq9", item_id, directory)
+    ref = PHQ9Reference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
+    if len(ref.sessions) != len(case.labels):
+        raise ValueError(
+            f"hidden test for {item_id!r}: reference has {len(ref.sessions)} sessions, the case {len(case.labels)}"
+        )
+    figure = phq9_svg(ref.totals, list(case.labels))
+
+    def score(value):
+        answer, problem = parse_phq9(value, len(case.labels))
+        return score_phq9(answer, ref, list(case.labels), points), problem
+
+    return _grade(notebook, item_id, points, title, directory, score, figure)

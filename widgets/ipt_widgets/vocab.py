@@ -121,3 +121,78 @@ def stage_label(key: str | None) -> str:
         return "—"
     term = DISPUTE_STAGES.get(key)
     return term.label if term else str(key)
+
+
+# -- interpersonal inventory -------------------------------------------------------------------
+
+# The closeness circle (inner = closest), as drawn in the inventory; adjacent circles earn
+# half credit for placement, since closeness is a judgement of degree.
+CIRCLES: dict[str, str] = {
+    "inner": "Inner circle (closest)",
+    "middle": "Middle circle",
+    "outer": "Outer circle",
+}
+LEVELS: dict[str, str] = {"none": "None", "some": "Some", "a_lot": "A lot"}
+
+# -- therapy techniques (Weissman, Markowitz & Klerman 2017, middle-phase techniques) -------------
+
+TECHNIQUES: dict[str, Term] = {
+    t.key: t
+    for t in (
+        Term("exploratory", "Exploratory questioning", "Open or specific questions that gather information."),
+        Term("encouragement_of_affect", "Encouragement of affect", "Helping the patient notice and express feelings."),
+        Term("clarification", "Clarification", "Restating, or pointing out patterns and contradictions."),
+        Term("communication_analysis", "Communication analysis", "Examining one interaction in detail."),
+        Term("decision_analysis", "Decision analysis", "Generating and weighing options, then choosing."),
+        Term("role_play", "Role play", "Rehearsing a conversation, the therapist playing the other person."),
+        Term(
+            "therapeutic_relationship",
+            "Use of the therapeutic relationship",
+            "Using how the patient relates to the therapist as an example of their pattern.",
+        ),
+        Term("directive", "Psychoeducation / directive", "Psychoeducation, advice, limit-setting (used sparingly)."),
+        Term(
+            "off_model",
+            "Off-model (not IPT)",
+            "CBT restructuring or homework sheets, childhood, dream or transference interpretation, taking sides.",
+        ),
+    )
+}
+
+# -- PHQ-9 (Kroenke, Spitzer & Williams 2001) -----------------------------------------------------
+
+PHQ9_ITEMS: tuple[str, ...] = (
+    "Little interest or pleasure in doing things",
+    "Feeling down, depressed or hopeless",
+    "Trouble with sleep (falling or staying asleep, or sleeping too much)",
+    "Feeling tired or having little energy",
+    "Poor appetite or overeating",
+    "Feeling bad about yourself, or a failure",
+    "Trouble concentrating",
+    "Moving or speaking slowly, or being fidgety or restless",
+    "Thoughts of being better off dead, or of self-harm",
+)
+PHQ9_FREQUENCIES: dict[str, int] = {
+    "not at all": 0,
+    "several days": 1,
+    "more than half the days": 2,
+    "nearly every day": 3,
+}
+# (upper bound inclusive, key, label)
+PHQ9_BANDS: tuple[tuple[int, str, str], ...] = (
+    (4, "minimal", "Minimal (0–4)"),
+    (9, "mild", "Mild (5–9)"),
+    (14, "moderate", "Moderate (10–14)"),
+    (19, "moderately_severe", "Moderately severe (15–19)"),
+    (27, "severe", "Severe (20–27)"),
+)
+
+COMPETENCIES.update(
+    {
+        "interpersonal_inventory": "Maps the important relationships and the changes around onset.",
+        "mood_event_linking": "Links the onset and course of symptoms to interpersonal events.",
+        "technique_recognition": "Recognises IPT techniques, and off-model moves, in a session.",
+        "symptom_monitoring": "Scores and interprets the PHQ-9, including response, remission and risk.",
+        "risk_assessment": "Responds to a positive suicide-risk item with a safety assessment.",
+    }
+)

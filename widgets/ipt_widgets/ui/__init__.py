@@ -1,5 +1,9 @@
 """Widgets: thin ipywidgets views over the domain layer (one module per widget)."""
 
 from .classifier import VignetteClassifier
+from .inventory import InventoryMapper
+from .symptoms import SymptomTracker
+from .timeline import MoodTimeline
+from .transcript import TranscriptCoder
 
-__all__ = ["VignetteClassifier"]
+__all__ = ["InventoryMapper", "MoodTimeline", "SymptomTracker", "TranscriptCoder", "VignetteClassifier"]

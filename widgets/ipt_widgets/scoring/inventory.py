@@ -1,0 +1,215 @@
+"""Score an interpersonal inventory (closeness circle) against the expert's.
+
+Rules (the README repeats them):
+
+* **key people found** (40%): the share of the expert's key people the trainee listed. A person
+  is matched by name, or by a short alias such as "sister" (accents, case and punctuation are
+  ignored); extra people are never penalised, since a fuller inventory is good practice;
+* **circle placement** (30%): for each key person found, 1 for the expert's circle, 0.5 for
+  an adjacent circle, 0 otherwise, averaged over the key people found;
+* **focus relationship** (30%): the trainee marked as "tied to the problem area" exactly the
+  person(s) the expert did: 1; the right person plus others: 0.5; otherwise 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..vocab import CIRCLES, LEVELS, PROBLEM_AREAS, area_label
+from .base import (
+    ItemScore,
+    check_points,
+    normalise_name,
+    require_mapping,
+    require_text,
+    verdict_for,
+    weighted,
+)
+
+WEIGHTS = {"found": 0.4, "placement": 0.3, "focus": 0.3}
+_CIRCLE_ORDER = list(CIRCLES)
+MAX_PEOPLE = 40
+MAX_FIELD_CHARS = 200
+
+
+@dataclass(frozen=True)
+class PersonReference:
+    name: str
+    aliases: tuple[str, ...]
+    relationship: str
+    circle: str
+    key: bool
+    focus: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class InventoryReference:
+    """The expert inventory of one case."""
+
+    area: str
+    explanation: str
+    people: tuple[PersonReference, ...]
+
+    @classmethod
+    def from_mapping(cls, data: Any, where: str) -> InventoryReference:
+        data = require_mapping(data, where)
+        area = data.get("area")
+        if area not in PROBLEM_AREAS:
+            raise ValueError(f"{where}: field 'area' is {area!r}; expected one of {', '.join(PROBLEM_AREAS)}")
+        raw_people = data.get("people")
+        if not isinstance(raw_people, list) or not raw_people:
+            raise ValueError(f"{where}: field 'people' must be a non-empty list")
+        people = []
+        for index, raw in enumerate(raw_people, start=1):
+            at = f"{where}, person {index}"
+            raw = require_mapping(raw, at)
+            circle = raw.get("circle")
+            if circle not in CIRCLES:
+                raise ValueError(f"{at}: field 'circle' is {circle!r}; expected one of {', '.join(CIRCLES)}")
+            aliases = raw.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                raise ValueError(f"{at}: field 'aliases' must be a list of text")
+            people.append(
+                PersonReference(
+                    name=require_text(raw, "name", at),
+                    aliases=tuple(a for a in aliases if a.strip()),
+                    relationship=require_text(raw, "relationship", at),
+                    circle=circle,
+                    key=bool(raw.get("key", True)),
+                    focus=bool(raw.get("focus", False)),
+                    note=require_text(raw, "note", at, optional=True),
+                )
+            )
+        if not any(p.key for p in people):
+            raise ValueError(f"{where}: field 'people' needs at least one person with key: true")
+        if not any(p.focus for p in people):
+            raise ValueError(f"{where}: field 'people' needs at least one person with focus: true")
+        return cls(area=area, explanation=require_text(data, "explanation", where, optional=True), people=tuple(people))
+
+
+@dataclass(frozen=True)
+class InventoryEntry:
+    """One person as the trainee entered them."""
+
+    name: str
+    relationship: str = ""
+    circle: str = "middle"
+    support: str = "some"
+    conflict: str = "none"
+    changed: bool = False
+    focus: bool = False
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def parse_inventory(value: Any) -> tuple[list[InventoryEntry] | None, str | None]:
+    """Stored value -> entries, or a reason it cannot be used. Never raises."""
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or not isinstance(value.get("people"), list):
+        return None, "the saved inventory is not a list of people"
+    entries = []
+    for raw in value["people"][:MAX_PEOPLE]:
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
+            continue
+        circle = raw.get("circle") if raw.get("circle") in CIRCLES else "middle"
+        entries.append(
+            InventoryEntry(
+                name=raw["name"].strip()[:MAX_FIELD_CHARS],
+                relationship=str(raw.get("relationship") or "")[:MAX_FIELD_CHARS],
+                circle=circle,
+                support=raw.get("support") if raw.get("support") in LEVELS else "some",
+                conflict=raw.get("conflict") if raw.get("conflict") in LEVELS else "none",
+                changed=raw.get("changed") is True,
+                focus=raw.get("focus") is True,
+                note=str(raw.get("note") or "")[:MAX_FIELD_CHARS],
+            )
+        )
+    return entries, None
+
+
+def _labels(person: PersonReference) -> set[str]:
+    labels = {normalise_name(person.name)} | {normalise_name(a) for a in person.aliases}
+    first = normalise_name(person.name).split()
+    if first and first[0] not in {"mr", "mrs", "ms", "dr", "the", "her", "his", "their"}:
+        labels.add(first[0])
+    return {label for label in labels if label}
+
+
+def match_people(entries: list[InventoryEntry], reference: InventoryReference) -> dict[int, int]:
+    """Reference person index -> entry index; each entry and person is matched at most once."""
+    matches: dict[int, int] = {}
+    used: set[int] = set()
+    for p_index, person in enumerate(reference.people):
+        labels = _labels(person)
+        for e_index, entry in enumerate(entries):
+            if e_index in used:
+                continue
+            name = normalise_name(entry.name)
+            tokens = set(name.split())
+            relationship = normalise_name(entry.relationship)
+            if name in labels or tokens & {lab for lab in labels if " " not in lab} or relationship in labels:
+                matches[p_index] = e_index
+                used.add(e_index)
+                break
+    return matches
+
+
+def score_inventory(
+    entries: list[InventoryEntry] | None, reference: InventoryReference, max_points: float = 1.0
+) -> ItemScore:
+    """Score an inventory under the module's rules; see the module docstring."""
+    check_points(max_points)
+    expert = [f"Problem area: {area_label(reference.area)}. {reference.explanation}".strip()]
+    for person in reference.people:
+        mark = " (tied to the problem area)" if person.focus else ""
+        expert.append(f"{person.name}, {person.relationship}: {CIRCLES[person.circle].lower()}{mark}. {person.note}")
+    if not entries:
+        return ItemScore(0.0, max_points, "unanswered", ["No people were entered."], expert, {k: 0.0 for k in WEIGHTS})
+
+    matches = match_people(entries, reference)
+    key_people = [i for i, p in enumerate(reference.people) if p.key]
+    found_keys = [i for i in key_people if i in matches]
+    feedback = []
+    missing = [reference.people[i] for i in key_people if i not in matches]
+    if missing:
+        feedback.append(
+            "Missing from your inventory: "
+            + "; ".join(f"{p.name} ({p.relationship})" for p in missing)
+            + ". Every important relationship, supportive or not, belongs in the inventory."
+        )
+    placement_scores = []
+    for i in found_keys:
+        person, entry = reference.people[i], entries[matches[i]]
+        gap = abs(_CIRCLE_ORDER.index(person.circle) - _CIRCLE_ORDER.index(entry.circle))
+        placement_scores.append({0: 1.0, 1: 0.5}.get(gap, 0.0))
+        if gap:
+            feedback.append(
+                f"{entry.name}: you placed them in the {entry.circle} circle; the expert puts them in the "
+                f"{person.circle} circle. {person.note}".strip()
+            )
+    focus_refs = {i for i, p in enumerate(reference.people) if p.focus}
+    marked = {i for i, e in enumerate(entries) if e.focus}
+    focus_entries = {matches[i] for i in focus_refs if i in matches}
+    if focus_entries and focus_entries == marked and len(focus_entries) == len(focus_refs):
+        focus = 1.0
+    elif focus_entries and focus_entries <= marked:
+        focus = 0.5
+        feedback.append("You marked the right relationship as tied to the problem area, but others too.")
+    else:
+        focus = 0.0
+        names = ", ".join(reference.people[i].name for i in sorted(focus_refs))
+        feedback.append(f"The relationship tied to the problem area ({area_label(reference.area)}) is with {names}.")
+    parts = {
+        "found": len(found_keys) / len(key_people),
+        "placement": sum(placement_scores) / len(placement_scores) if placement_scores else 0.0,
+        "focus": focus,
+    }
+    points = weighted(parts, WEIGHTS, max_points)
+    if not feedback:
+        feedback.append("Your inventory matches the expert's on every key person, circle and focus.")
+    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, parts)

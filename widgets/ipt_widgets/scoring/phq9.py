@@ -1,0 +1,219 @@
+"""PHQ-9 arithmetic and its interpretation, and the scoring of a trainee's interpretation.
+
+Clinical rules (Kroenke, Spitzer & Williams 2001; common conventions in IPT research):
+nine items scored 0–3, total 0–27; bands 0–4 minimal, 5–9 mild, 10–14 moderate,
+15–19 moderately severe, 20–27 severe; **response** = at least a 50% fall from the baseline
+total; **remission** = a total below 5; any score above 0 on item 9 calls for a safety
+assessment, whatever the total.
+
+Scoring rules for a graded PHQ-9 exercise (the README repeats them):
+item scores entered (25%, share of item cells right), totals (25%, share of sessions whose
+total is right), severity band at intake (20%), response at the last session (15%),
+remission at the last session (15%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..vocab import PHQ9_BANDS, PHQ9_FREQUENCIES, PHQ9_ITEMS
+from .base import ItemScore, check_points, require_mapping, require_text, verdict_for, weighted
+
+WEIGHTS = {"items": 0.25, "totals": 0.25, "band": 0.2, "response": 0.15, "remission": 0.15}
+N_ITEMS = len(PHQ9_ITEMS)
+SAFETY_ITEM = N_ITEMS - 1  # item 9, zero-based
+
+
+def phq9_total(items: list[int] | tuple[int, ...]) -> int:
+    """The total of nine item scores (each 0–3)."""
+    if len(items) != N_ITEMS or any(not isinstance(i, int) or isinstance(i, bool) or not 0 <= i <= 3 for i in items):
+        raise ValueError(f"PHQ-9 needs {N_ITEMS} item scores from 0 to 3, got {items!r}")
+    return sum(items)
+
+
+def phq9_band(total: int) -> str:
+    """Severity band key of a total (see ``PHQ9_BANDS``)."""
+    if not isinstance(total, int) or not 0 <= total <= 27:
+        raise ValueError(f"PHQ-9 total must be 0–27, got {total!r}")
+    return next(key for upper, key, _ in PHQ9_BANDS if total <= upper)
+
+
+def band_label(key: str | None) -> str:
+    return next((label for _, k, label in PHQ9_BANDS if k == key), "—")
+
+
+def is_response(baseline: int, current: int) -> bool:
+    """At least a 50% fall from a baseline above 0."""
+    return baseline > 0 and current <= baseline / 2
+
+
+def is_remission(total: int) -> bool:
+    return total < 5
+
+
+def needs_safety_assessment(items: list[int | None] | tuple[int | None, ...]) -> bool:
+    """Item 9 above 0: the clinician must assess risk now, whatever the total."""
+    return len(items) == N_ITEMS and (items[SAFETY_ITEM] or 0) > 0
+
+
+def score_phrases(answers: list[str], where: str) -> list[int]:
+    """Frequency phrases ("several days", ...) -> item scores; used to build references."""
+    if not isinstance(answers, list) or len(answers) != N_ITEMS:
+        raise ValueError(f"{where}: expected {N_ITEMS} answers, one per PHQ-9 item")
+    scores = []
+    for index, phrase in enumerate(answers, start=1):
+        key = " ".join(str(phrase).lower().split())
+        if key not in PHQ9_FREQUENCIES:
+            raise ValueError(f"{where}: item {index} answer {phrase!r} is not one of {', '.join(PHQ9_FREQUENCIES)}")
+        scores.append(PHQ9_FREQUENCIES[key])
+    return scores
+
+
+@dataclass(frozen=True)
+class PHQ9Reference:
+    """The true item scores per session, in order; everything else is derived from them."""
+
+    sessions: tuple[tuple[int, ...], ...]
+    explanation: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Any, where: str) -> PHQ9Reference:
+        data = require_mapping(data, where)
+        raw = data.get("sessions")
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise ValueError(f"{where}: field 'sessions' must list at least two administrations")
+        sessions = []
+        for index, items in enumerate(raw, start=1):
+            try:
+                phq9_total(items)
+            except ValueError:
+                raise ValueError(f"{where}: session {index}: expected 9 item scores from 0 to 3") from None
+            sessions.append(tuple(items))
+        return cls(tuple(sessions), require_text(data, "explanation", where, optional=True))
+
+    @property
+    def totals(self) -> list[int]:
+        return [phq9_total(s) for s in self.sessions]
+
+
+@dataclass(frozen=True)
+class PHQ9Answer:
+    sessions: tuple[tuple[int | None, ...], ...]
+    totals: tuple[int | None, ...]
+    band_intake: str | None = None
+    response: str | None = None  # "yes" / "no"
+    remission: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sessions": [list(s) for s in self.sessions],
+            "totals": list(self.totals),
+            "band_intake": self.band_intake,
+            "response": self.response,
+            "remission": self.remission,
+        }
+
+
+def parse_phq9(value: Any, n_sessions: int) -> tuple[PHQ9Answer | None, str | None]:
+    if value is None:
+        return None, None
+    if not isinstance(value, dict):
+        return None, f"the saved PHQ-9 answer is a {type(value).__name__}"
+    raw = value.get("sessions")
+    if (
+        not isinstance(raw, list)
+        or len(raw) != n_sessions
+        or any(not isinstance(s, list) or len(s) != N_ITEMS for s in raw)
+    ):
+        return None, f"the saved PHQ-9 answer does not hold {n_sessions} sessions of {N_ITEMS} items"
+
+    def item(v):
+        return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3 else None
+
+    def total(v):
+        return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 27 else None
+
+    totals = value.get("totals") if isinstance(value.get("totals"), list) else []
+    totals = [total(t) for t in totals[:n_sessions]] + [None] * (n_sessions - len(totals[:n_sessions]))
+    bands = {key for _, key, _ in PHQ9_BANDS}
+    return PHQ9Answer(
+        sessions=tuple(tuple(item(v) for v in s) for s in raw),
+        totals=tuple(totals),
+        band_intake=value.get("band_intake") if value.get("band_intake") in bands else None,
+        response=value.get("response") if value.get("response") in ("yes", "no") else None,
+        remission=value.get("remission") if value.get("remission") in ("yes", "no") else None,
+    ), None
+
+
+def interpretation(reference: PHQ9Reference) -> dict[str, Any]:
+    """What a supervisor concludes from the true scores."""
+    totals = reference.totals
+    return {
+        "totals": totals,
+        "band_intake": phq9_band(totals[0]),
+        "response": "yes" if is_response(totals[0], totals[-1]) else "no",
+        "remission": "yes" if is_remission(totals[-1]) else "no",
+        "safety_sessions": [i for i, s in enumerate(reference.sessions) if needs_safety_assessment(s)],
+    }
+
+
+def score_phq9(answer: PHQ9Answer | None, reference: PHQ9Reference, labels: list[str], max_points: float = 1.0):
+    """Score a PHQ-9 exercise under the module's rules; ``labels`` name the sessions."""
+    check_points(max_points)
+    truth = interpretation(reference)
+    expert = [
+        "Totals: "
+        + ", ".join(
+            f"{label} {t} ({band_label(phq9_band(t)).split(' (')[0].lower()})"
+            for label, t in zip(labels, truth["totals"])
+        )
+        + ".",
+        f"At the last session: response {truth['response']}, remission {truth['remission']} "
+        f"(response = at least a 50% fall from {truth['totals'][0]}, i.e. {truth['totals'][0] // 2} or less; "
+        "remission = below 5).",
+    ]
+    if truth["safety_sessions"]:
+        expert.append(
+            "Item 9 was above 0 at "
+            + ", ".join(labels[i] for i in truth["safety_sessions"])
+            + ": each time the clinician must assess suicide risk directly, whatever the total."
+        )
+    if reference.explanation:
+        expert.append(reference.explanation)
+    answered = answer is not None and (
+        any(v is not None for s in answer.sessions for v in s)
+        or any(t is not None for t in answer.totals)
+        or answer.band_intake
+        or answer.response
+        or answer.remission
+    )
+    if not answered:
+        return ItemScore(0.0, max_points, "unanswered", ["Nothing was entered."], expert, {k: 0.0 for k in WEIGHTS})
+    cells = [(a, t) for s_a, s_t in zip(answer.sessions, reference.sessions) for a, t in zip(s_a, s_t)]
+    parts = {
+        "items": sum(a == t for a, t in cells) / len(cells),
+        "totals": sum(a == t for a, t in zip(answer.totals, truth["totals"])) / len(truth["totals"]),
+        "band": float(answer.band_intake == truth["band_intake"]),
+        "response": float(answer.response == truth["response"]),
+        "remission": float(answer.remission == truth["remission"]),
+    }
+    feedback = []
+    if parts["items"] < 1:
+        wrong = len(cells) - sum(a == t for a, t in cells)
+        feedback.append(
+            f"{wrong} item score(s) differ from the answers given. Not at all = 0, several days = 1, "
+            "more than half the days = 2, nearly every day = 3."
+        )
+    if parts["totals"] < 1:
+        feedback.append("Some totals are wrong: the total is the sum of the nine item scores (0–27).")
+    if not parts["band"]:
+        feedback.append(f"At intake the total of {truth['totals'][0]} is {band_label(truth['band_intake'])}.")
+    if not parts["response"]:
+        feedback.append("Response means the total fell by at least half from intake.")
+    if not parts["remission"]:
+        feedback.append("Remission means a total below 5.")
+    points = weighted(parts, WEIGHTS, max_points)
+    if not feedback:
+        feedback.append("Scores, totals and interpretation are all right.")
+    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, parts)

@@ -1,0 +1,91 @@
+"""Score the coding of a therapy transcript: the IPT technique of each therapist turn.
+
+Rule: each therapist turn earns an equal share of the points when coded with the expert's
+technique, or with one the expert lists as also acceptable for that turn (some turns are
+honestly ambiguous, e.g. a question that also clarifies). Each turn's feedback explains it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..vocab import TECHNIQUES
+from .base import ItemScore, check_points, require_mapping, require_text, verdict_for
+
+
+@dataclass(frozen=True)
+class TurnReference:
+    technique: str
+    also_accept: tuple[str, ...]
+    explanation: str
+
+    def accepts(self, code: str | None) -> bool:
+        return code == self.technique or code in self.also_accept
+
+
+@dataclass(frozen=True)
+class TranscriptReference:
+    """Expert codes, one per therapist turn, in order (turn keys "t1", "t2", ...)."""
+
+    turns: tuple[TurnReference, ...]
+
+    @classmethod
+    def from_mapping(cls, data: Any, where: str) -> TranscriptReference:
+        data = require_mapping(data, where)
+        raw = data.get("turns")
+        if not isinstance(raw, list) or not raw:
+            raise ValueError(f"{where}: field 'turns' must be a non-empty list of therapist turns")
+        turns = []
+        for index, turn in enumerate(raw, start=1):
+            at = f"{where}, therapist turn {index}"
+            turn = require_mapping(turn, at)
+            technique = turn.get("technique")
+            if technique not in TECHNIQUES:
+                raise ValueError(f"{at}: field 'technique' is {technique!r}; expected one of {', '.join(TECHNIQUES)}")
+            also = turn.get("also_accept") or []
+            if not isinstance(also, list) or any(a not in TECHNIQUES for a in also):
+                raise ValueError(f"{at}: field 'also_accept' must list technique keys")
+            turns.append(TurnReference(technique, tuple(also), require_text(turn, "explanation", at, optional=True)))
+        return cls(tuple(turns))
+
+
+def turn_key(index: int) -> str:
+    """The stored key of the index-th therapist turn (1-based)."""
+    return f"t{index}"
+
+
+def parse_codes(value: Any) -> tuple[dict[str, str] | None, str | None]:
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or not isinstance(value.get("codes"), dict):
+        return None, "the saved coding is not a mapping of turns to techniques"
+    return {str(k): v for k, v in value["codes"].items() if v in TECHNIQUES}, None
+
+
+def score_transcript(
+    codes: dict[str, str] | None, reference: TranscriptReference, max_points: float = 1.0
+) -> ItemScore:
+    check_points(max_points)
+    expert = [
+        f"Turn {i}: {TECHNIQUES[t.technique].label}. {t.explanation}".strip()
+        for i, t in enumerate(reference.turns, start=1)
+    ]
+    if not codes:
+        return ItemScore(0.0, max_points, "unanswered", ["No turn was coded."], expert, {"turns": 0.0})
+    right = 0
+    feedback = []
+    for i, turn in enumerate(reference.turns, start=1):
+        chosen = codes.get(turn_key(i))
+        if turn.accepts(chosen):
+            right += 1
+            continue
+        picked = TECHNIQUES[chosen].label if chosen else "nothing"
+        feedback.append(
+            f"Turn {i}: you chose {picked}; the expert codes {TECHNIQUES[turn.technique].label}. "
+            f"{turn.explanation}".strip()
+        )
+    share = right / len(reference.turns)
+    points = round(max_points * share, 4)
+    feedback.insert(0, f"{right} of {len(reference.turns)} therapist turns coded as the expert did.")
+    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, {"turns": share})

@@ -1,0 +1,168 @@
+"""What every stored widget shares: practice/graded modes, restore without writing, save on
+every change, a check and a reveal button in practice mode, and plain-language status lines.
+
+A subclass builds its controls, then calls ``_finish(body)``, and implements:
+
+* ``_answer_json()`` — the current answer as JSON-able data;
+* ``_apply_saved(value)`` — put a saved value back into the controls; return a problem string
+  if it cannot be used;
+* ``_score(reveal)`` — an ``ItemScore`` against the practice reference (practice mode only);
+* optionally ``_refresh()`` — redraw derived views (figures, totals) after a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..feedback import notice_card, score_card
+from ..scoring.base import ItemScore
+from ..store import ResponseStore
+
+PRACTICE = "practice"
+GRADED = "graded"
+LABEL_STYLE = {"description_width": "initial"}
+
+
+def status_line(text: str) -> str:
+    return f"<span role='status' style='color:#455a64;font-size:0.9em'>{escape(text)}</span>"
+
+
+def heading_html(title: str, text: str = "", label: str = "Case") -> str:
+    """A case heading and its text (escaped; blank lines start new paragraphs)."""
+    paragraphs = "".join(f"<p style='margin:0.4em 0'>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
+    return (
+        f"<article aria-label='{escape(label)} {escape(title)}' style='max-width:60em;line-height:1.5'>"
+        f"<h4 style='margin:0.2em 0'>{escape(title)}</h4>{paragraphs}</article>"
+    )
+
+
+class StoredItemWidget(widgets.VBox):
+    """Base class: one graded or practice item whose answer lives in a ResponseStore."""
+
+    def __init__(self, item_id: str, title: str, store: ResponseStore, mode: str, has_reference: bool, **kwargs):
+        if mode not in (PRACTICE, GRADED):
+            raise ValueError(f"mode must be {PRACTICE!r} or {GRADED!r}, got {mode!r}")
+        if mode == PRACTICE and not has_reference:
+            raise ValueError(f"case {item_id!r}: practice mode needs a case with an 'answer'")
+        self.item_id = item_id
+        self.title = title
+        self.store = store
+        self.mode = mode
+        self._check_callbacks = widgets.CallbackDispatcher()
+        self._restoring = True  # no saving while the widget is being built or restored
+        self._built = False  # trait observers that touch controls wait for _finish()
+        self.feedback = widgets.HTML(value="")
+        self.status = widgets.HTML(value="")
+        super().__init__(**kwargs)
+
+    # -- for subclasses --------------------------------------------------------------------
+
+    def _finish(self, body: list[widgets.Widget], check_label: str = "Check my answer") -> None:
+        """Lay out the widget, restore the saved answer, and start saving on change."""
+        self._built = True
+        children = list(body)
+        if self.mode == PRACTICE:
+            self._check_button = widgets.Button(
+                description=check_label,
+                button_style="primary",
+                tooltip="Check and see feedback",
+                layout=widgets.Layout(width="auto"),
+            )
+            self._reveal_button = widgets.Button(
+                description="Show expert answer",
+                tooltip="Show the expert answer and why",
+                layout=widgets.Layout(width="auto"),
+            )
+            self._check_button.on_click(lambda _: self.check())
+            self._reveal_button.on_click(lambda _: self.show_answer())
+            children.append(widgets.HBox([self._check_button, self._reveal_button]))
+        children += [self.feedback, self.status]
+        self.children = children
+        self._restore()
+        self._restoring = False
+        self._refresh()
+
+    def _answer_json(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _apply_saved(self, value: Any) -> str | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _score(self) -> ItemScore:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _refresh(self) -> None:
+        """Redraw derived views; called after restore and after every change."""
+
+    def _changed(self, *_: Any) -> None:
+        """Call from every control observer: refresh, drop stale feedback, save."""
+        if self._restoring:
+            return
+        self._refresh()
+        self.feedback.value = ""  # feedback on an old answer would mislead
+        self._save()
+
+    # -- public API ------------------------------------------------------------------------
+
+    def on_check(self, callback: Callable[[Any, ItemScore], None], remove: bool = False) -> None:
+        """Register ``callback(widget, score)``, called after each check in practice mode."""
+        self._check_callbacks.register_callback(callback, remove=remove)
+
+    def check(self) -> ItemScore | None:
+        """Score the current answer and show teaching feedback (practice mode only)."""
+        if self.mode != PRACTICE:
+            self.feedback.value = notice_card(
+                "This is a graded item: your answer is saved and will be scored after you submit.",
+                title="Saved for grading",
+            )
+            return None
+        score = self._score()
+        notes = ["Try again, or press “Show expert answer”."] if score.verdict != "correct" else []
+        self.feedback.value = score_card(
+            self.title, score, show_points=False, show_expert=score.verdict == "correct", notes=notes
+        )
+        self._check_callbacks(self, score)
+        return score
+
+    def show_answer(self) -> None:
+        """Show the expert answer with its explanation (practice mode only)."""
+        if self.mode == PRACTICE:
+            self.feedback.value = score_card(self.title, self._score(), show_points=False)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        loaded = self.store.load()
+        value = loaded.items.get(self.item_id, {}).get("value")
+        problem = self._apply_saved(value) if value is not None else None
+        messages = list(loaded.problems) + ([f"Your saved answer could not be restored: {problem}."] if problem else [])
+        if messages:
+            self.status.value = notice_card(
+                " ".join(messages) + " Answer again below; the next save keeps a copy of the old file.",
+                title="About your saved answers",
+            )
+        elif value is not None:
+            self.status.value = status_line(f"Your saved answer was restored ({self.store.path.name}).")
+
+    def _save(self) -> None:
+        try:
+            before = self.store.save(self.item_id, self._answer_json())
+        except (OSError, ValueError) as exc:
+            # The answer stays in the widget; say so plainly rather than raise in the notebook.
+            self.status.value = notice_card(
+                f"Your answer could not be saved to {self.store.path.name}: {exc}. It is still in this "
+                "widget; fix the problem (disk space, folder permissions) and change the answer again.",
+                title="Not saved",
+            )
+            return
+        text = (
+            "Saved automatically." if self.mode == PRACTICE else "Saved for grading. Nothing more to do for this item."
+        )
+        if before.problems:
+            self.status.value = notice_card(" ".join(before.problems) + " " + text, title="Saved")
+        else:
+            self.status.value = status_line(text)
