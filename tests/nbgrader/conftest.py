@@ -49,9 +49,10 @@ def released_course(tmp_path_factory) -> Path:
 
 
 def answer_key(assignment: str) -> dict[str, dict]:
-    """The reference of every graded item, read from the hidden tests of the solutions notebook.
+    """Every graded item's reference, read from the hidden tests of the solutions notebook.
 
     Parsed, not imported, so the tests depend only on what the hidden cells really say.
+    Each entry: ``kind`` (classification, inventory, ...), ``reference``, ``points``, ``grade_id``.
     """
     key = {}
     for path in sorted((REPO / "solutions" / assignment).glob("*.ipynb")):
@@ -60,13 +61,15 @@ def answer_key(assignment: str) -> dict[str, dict]:
                 continue
             tree = ast.parse(cell.source.replace("### BEGIN HIDDEN TESTS", "").replace("### END HIDDEN TESTS", ""))
             for node in ast.walk(tree):
-                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "grade_classification":
+                name = getattr(getattr(node, "func", None), "id", "")
+                if isinstance(node, ast.Call) and name.startswith("grade_"):
                     item = ast.literal_eval(node.args[1])
                     kwargs = {
                         k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg in ("reference", "points")
                     }
                     key[item] = {
-                        **kwargs["reference"],
+                        "kind": name.removeprefix("grade_"),
+                        "reference": kwargs["reference"],
                         "points": kwargs["points"],
                         "grade_id": cell.metadata.nbgrader.grade_id,
                     }

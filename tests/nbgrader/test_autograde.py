@@ -1,19 +1,22 @@
 """Simulated trainees submitted and autograded by nbgrader; scores read from the gradebook.
 
-One autograde run grades the whole cohort, as an instructor would run it, so the cases also
-show that a bad submission does not stop the grading of the others.
+For every assignment, one autograde run grades a whole cohort, as an instructor would run it,
+so the cases also show that a bad submission does not stop the grading of the others. The
+expected scores are computed here from the references and the documented rules, not by the
+package's scoring code.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.nbgrader.conftest import answer_key, run_nbgrader, submit
+from tests.nbgrader.conftest import ASSIGNMENTS, answer_key, run_nbgrader, submit
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENT = "m01_problem_areas"
 WRONG_AREA = {
     "grief": "role_transition",
     "role_transition": "grief",
@@ -21,54 +24,109 @@ WRONG_AREA = {
     "interpersonal_deficits": "role_transition",
 }
 OTHER_STAGE = {"renegotiation": "impasse", "impasse": "dissolution", "dissolution": "renegotiation"}
+BANDS = [(4, "minimal"), (9, "mild"), (14, "moderate"), (19, "moderately_severe"), (27, "severe")]
 
 
-def perfect_answers(key):
+def phq9_reading(sessions):
+    totals = [sum(s) for s in sessions]
     return {
-        item: {"area": ref["area"], "stage": ref.get("stage"), "rationale": "Onset follows the event."}
-        for item, ref in key.items()
+        "sessions": sessions,
+        "totals": totals,
+        "band_intake": next(b for top, b in BANDS if totals[0] <= top),
+        "response": "yes" if totals[-1] <= totals[0] / 2 else "no",
+        "remission": "yes" if totals[-1] < 5 else "no",
     }
 
 
-def partial_answers(key):
-    """Wrong area on the first two cases, wrong stage on every dispute after them, else right.
+def perfect_value(item):
+    ref = item["reference"]
+    kind = item["kind"]
+    if kind == "classification":
+        return {"area": ref["area"], "stage": ref.get("stage"), "rationale": "Onset follows the event."}
+    if kind == "inventory":
+        return {
+            "people": [
+                {
+                    "name": p["name"],
+                    "relationship": p["relationship"],
+                    "circle": p["circle"],
+                    "support": "some",
+                    "conflict": "none",
+                    "changed": False,
+                    "focus": p["focus"],
+                }
+                for p in ref["people"]
+            ]
+        }
+    if kind == "timeline":
+        return {
+            "mood": ref["mood"],
+            "event_weeks": ref["event_weeks"],
+            "onset": ref["onset"],
+            "worsening": ref["worsening"],
+        }
+    if kind == "phq9":
+        return phq9_reading(ref["sessions"])
+    if kind == "transcript":
+        return {"codes": {f"t{i}": t["technique"] for i, t in enumerate(ref["turns"], start=1)}}
+    raise AssertionError(f"no simulated trainee for {kind}")
 
-    Returns the answers and the score the course's rules give them: 0 for a wrong area,
-    half the points for a dispute with a wrong stage, full points otherwise.
-    """
-    answers, expected = {}, 0.0
-    for index, (item, ref) in enumerate(key.items()):
+
+def partial_value(item, index):
+    """A partly right answer and the fraction of the points the documented rules give it."""
+    ref, kind, value = item["reference"], item["kind"], perfect_value(item)
+    if kind == "classification":
         if index < 2:
-            answers[item] = {"area": WRONG_AREA[ref["area"]], "stage": None, "rationale": ""}
-        elif ref.get("stage"):
-            answers[item] = {"area": ref["area"], "stage": OTHER_STAGE[ref["stage"]], "rationale": "x"}
-            expected += ref["points"] / 2
-        else:
-            answers[item] = {"area": ref["area"], "stage": None, "rationale": "y"}
-            expected += ref["points"]
-    return answers, expected
+            return {**value, "area": WRONG_AREA[ref["area"]], "stage": None}, 0.0
+        if ref.get("stage"):
+            return {**value, "stage": OTHER_STAGE[ref["stage"]]}, 0.5
+        return value, 1.0
+    if kind == "inventory":  # everyone found and placed, but no focus relationship marked: 40% + 30%
+        return {"people": [{**p, "focus": False} for p in value["people"]]}, 0.7
+    if kind == "timeline":  # onset and worsening swapped: only timing (15%) and mood (15%) remain
+        return {**value, "onset": ref["worsening"], "worsening": ref["onset"]}, 0.3
+    if kind == "phq9":  # everything right but the response reading: 85%
+        return {**value, "response": "no" if value["response"] == "yes" else "yes"}, 0.85
+    if kind == "transcript":  # the first half of the turns right, the rest given a code never accepted
+        turns = ref["turns"]
+        half = len(turns) // 2
+        codes = dict(value["codes"])
+        for i, turn in enumerate(turns[half:], start=half + 1):
+            accepted = {turn["technique"], *turn.get("also_accept", [])}
+            codes[f"t{i}"] = next(t for t in ("directive", "exploratory", "role_play") if t not in accepted)
+        return {"codes": codes}, half / len(turns)
+    raise AssertionError(kind)
 
 
-def edit_locked_cells(nb):
+def edit_locked_cells(assignment):
     """A trainee who rewrites the set-up cell and makes every test cell claim full marks."""
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade_id") == "setup":
-            cell.source = cell.source.replace(
-                'ResponseStore.for_notebook("m01_problem_areas")', 'ResponseStore("elsewhere.json")'
-            )
-        elif meta.get("grade"):
-            cell.source = f"{meta.get('points', 2)}.0"
+
+    def edit(nb):
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade_id") == "setup":
+                cell.source = re.sub(
+                    r"ResponseStore\.for_notebook\([^)]*\)", 'ResponseStore("elsewhere.json")', cell.source
+                )
+            elif meta.get("grade"):
+                cell.source = f"{meta.get('points', 2)}.0"
+
+    return edit
 
 
 def delete_test_cells(nb):
     nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
 
 
-@pytest.fixture(scope="module")
-def cohort(released_course):
-    key = answer_key(ASSIGNMENT)
-    partial, partial_score = partial_answers(key)
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def cohort(request, released_course):
+    assignment = request.param
+    key = answer_key(assignment)
+    perfect = {item: perfect_value(ref) for item, ref in key.items()}
+    partial, partial_score = {}, 0.0
+    for index, (item, ref) in enumerate(key.items()):
+        partial[item], fraction = partial_value(ref, index)
+        partial_score += ref["points"] * fraction
     total = sum(ref["points"] for ref in key.values())
     expected = {
         "perfect": total,
@@ -78,46 +136,50 @@ def cohort(released_course):
         "test_deleter": total,
         "damaged_file": 0.0,
     }
-    submit(released_course, "perfect", ASSIGNMENT, perfect_answers(key))
-    submit(released_course, "blank", ASSIGNMENT, None)
-    submit(released_course, "partial", ASSIGNMENT, partial)
-    submit(released_course, "locked_editor", ASSIGNMENT, partial, edit=edit_locked_cells)
-    submit(released_course, "test_deleter", ASSIGNMENT, perfect_answers(key), edit=delete_test_cells)
-    submit(released_course, "damaged_file", ASSIGNMENT, b'{"format": "ipt-course-responses", "items": {"g0')
-    run = run_nbgrader(released_course, "autograde", ASSIGNMENT)
+    submit(released_course, "perfect", assignment, perfect)
+    submit(released_course, "blank", assignment, None)
+    submit(released_course, "partial", assignment, partial)
+    submit(released_course, "locked_editor", assignment, partial, edit=edit_locked_cells(assignment))
+    submit(released_course, "test_deleter", assignment, perfect, edit=delete_test_cells)
+    submit(released_course, "damaged_file", assignment, b'{"format": "ipt-course-responses", "items": {"g0')
+    run_nbgrader(released_course, "autograde", assignment)
     with Gradebook(f"sqlite:///{released_course / 'gradebook.db'}") as gb:
-        scores = {s: gb.find_submission(ASSIGNMENT, s).score for s in expected}
+        scores = {s: gb.find_submission(assignment, s).score for s in expected}
         cells = {
-            s: {g.name: g.score for g in gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, s).grades}
+            s: {g.name: g.score for g in gb.find_submission_notebook(assignment, assignment, s).grades}
             for s in expected
         }
-    return {"key": key, "expected": expected, "scores": scores, "cells": cells, "log": run.stderr, "total": total}
-
-
-def test_assignment_is_worth_what_it_says(cohort):
-    assert cohort["total"] == 20 and len(cohort["key"]) == 10
+    return {
+        "assignment": assignment,
+        "key": key,
+        "expected": expected,
+        "scores": scores,
+        "cells": cells,
+        "total": total,
+    }
 
 
 @pytest.mark.parametrize("student", ["perfect", "blank", "partial", "locked_editor", "test_deleter", "damaged_file"])
 def test_each_trainee_gets_exactly_the_expected_score(cohort, student):
-    assert cohort["scores"][student] == pytest.approx(cohort["expected"][student], abs=1e-9)
+    assert cohort["scores"][student] == pytest.approx(cohort["expected"][student], abs=1e-6)
 
 
-def test_partial_trainee_gets_partial_credit_per_cell(cohort):
+def test_partial_credit_lands_per_cell(cohort):
     cells = cohort["cells"]["partial"]
-    grades = [cells[ref["grade_id"]] for ref in cohort["key"].values()]
-    assert grades[:2] == [0.0, 0.0]
-    assert 1.0 in grades and 2.0 in grades
+    for item, ref in cohort["key"].items():
+        expected = ref["points"] * partial_value(ref, list(cohort["key"]).index(item))[1]
+        assert cells[ref["grade_id"]] == pytest.approx(expected, abs=1e-6), item
 
 
 def test_the_partial_score_is_neither_trivial_nor_full(cohort):
     assert 0 < cohort["expected"]["partial"] < cohort["total"]
 
 
-def test_feedback_teaches_and_escapes(cohort, released_course):
-    run_nbgrader(released_course, "generate_feedback", ASSIGNMENT, "--student", "partial")
-    html = next((released_course / "feedback" / "partial" / ASSIGNMENT).glob("*.html")).read_text(encoding="utf-8")
-    first = next(iter(cohort["key"].values()))
-    assert "Expert answer:" in html
-    assert first["explanation"][:80].replace("'", "&#x27;") in html
-    assert "Not yet right" in html and "Partly correct" in html
+def test_feedback_teaches(cohort, released_course):
+    assignment = cohort["assignment"]
+    run_nbgrader(released_course, "generate_feedback", assignment, "--student", "partial")
+    html = next((released_course / "feedback" / "partial" / assignment).glob("*.html")).read_text(encoding="utf-8")
+    assert "Expert answer" in html and "Partly correct" in html
+    assert "<script>alert" not in html
+    if any(ref["kind"] in ("inventory", "timeline", "phq9") for ref in cohort["key"].values()):
+        assert "<svg" in html  # the expert's picture travels with the feedback

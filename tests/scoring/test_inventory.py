@@ -1,0 +1,102 @@
+"""Inventory scoring: people found, circle placement, focus; name matching."""
+
+import pytest
+from ipt_widgets.scoring.inventory import InventoryEntry, InventoryReference, parse_inventory, score_inventory
+
+REF = InventoryReference.from_mapping(
+    {
+        "area": "role_dispute",
+        "explanation": "The dispute with Erol.",
+        "people": [
+            {"name": "Erol", "aliases": ["brother"], "relationship": "brother", "circle": "middle", "focus": True},
+            {"name": "Ayşe", "aliases": ["wife"], "relationship": "wife", "circle": "inner"},
+            {"name": "Deniz", "aliases": ["daughter"], "relationship": "daughter", "circle": "inner"},
+            {"name": "Mr Demir", "aliases": ["boss"], "relationship": "boss", "circle": "outer"},
+            {"name": "Sinan", "relationship": "dispatcher", "circle": "outer", "key": False},
+        ],
+    },
+    "test",
+)
+
+
+def entry(name, circle, focus=False, relationship=""):
+    return InventoryEntry(name=name, relationship=relationship, circle=circle, focus=focus)
+
+
+PERFECT = [entry("Erol", "middle", True), entry("Ayşe", "inner"), entry("Deniz", "inner"), entry("Mr Demir", "outer")]
+
+
+def test_perfect_inventory_scores_full():
+    score = score_inventory(PERFECT, REF, 4)
+    assert (score.points, score.verdict) == (4.0, "correct")
+    assert any("Erol" in line and "tied to the problem area" in line for line in score.expert)
+
+
+def test_names_match_without_accents_case_or_extra_words_and_by_alias():
+    entries = [
+        entry("erol (younger brother)", "middle", True),
+        entry("AYSE", "inner"),
+        entry("my daughter", "inner"),
+        entry("", "outer", relationship="boss"),
+    ]
+    entries[3] = InventoryEntry(name="the boss", relationship="boss", circle="outer")
+    assert score_inventory(entries, REF, 4).points == 4.0
+
+
+def test_missing_key_person_costs_the_found_share_and_is_named():
+    score = score_inventory(PERFECT[:3], REF, 4)
+    assert score.parts["found"] == 0.75
+    assert score.points == pytest.approx(4 * (0.4 * 0.75 + 0.3 + 0.3))
+    assert "Mr Demir (boss)" in score.feedback[0]
+
+
+def test_adjacent_circle_earns_half_and_far_circle_nothing():
+    adjacent = [entry("Erol", "inner", True)] + PERFECT[1:]
+    assert score_inventory(adjacent, REF, 1).parts["placement"] == pytest.approx(0.875)
+    far = [entry("Erol", "middle", True), entry("Ayşe", "outer"), entry("Deniz", "inner"), entry("Mr Demir", "outer")]
+    assert score_inventory(far, REF, 1).parts["placement"] == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize(
+    ("focus_flags", "expected"),
+    [
+        ((True, False, False, False), 1.0),
+        ((True, True, False, False), 0.5),
+        ((False, True, False, False), 0.0),
+        ((False, False, False, False), 0.0),
+    ],
+)
+def test_focus_relationship(focus_flags, expected):
+    entries = [InventoryEntry(e.name, e.relationship, e.circle, focus=f) for e, f in zip(PERFECT, focus_flags)]
+    assert score_inventory(entries, REF, 1).parts["focus"] == expected
+
+
+def test_extra_people_are_not_penalised():
+    assert score_inventory(PERFECT + [entry("Sinan", "outer"), entry("Neighbour", "outer")], REF, 4).points == 4.0
+
+
+def test_empty_inventory_is_unanswered():
+    assert score_inventory([], REF, 4).verdict == "unanswered"
+
+
+def test_parse_skips_nameless_entries_and_repairs_bad_choices():
+    entries, problem = parse_inventory({"people": [{"name": "  "}, {"name": "A", "circle": "space"}, "junk"]})
+    assert problem is None and [e.name for e in entries] == ["A"] and entries[0].circle == "middle"
+    assert parse_inventory([1, 2])[1] == "the saved inventory is not a list of people"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"area": "x", "people": []}, "field 'area'"),
+        ({"area": "grief", "people": []}, "field 'people'"),
+        (
+            {"area": "grief", "people": [{"name": "A", "relationship": "r", "circle": "far"}]},
+            "person 1: field 'circle'",
+        ),
+        ({"area": "grief", "people": [{"name": "A", "relationship": "r", "circle": "inner"}]}, "focus: true"),
+    ],
+)
+def test_bad_references_name_the_field(data, message):
+    with pytest.raises(ValueError, match=message):
+        InventoryReference.from_mapping(data, "ref")
