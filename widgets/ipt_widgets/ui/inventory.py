@@ -49,7 +49,7 @@ class InventoryMapper(StoredItemWidget):
             description="Add or update person",
             button_style="info",
             tooltip="Add this person, or update the person with this name",
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="14em"),
         )
         self._list = widgets.Select(
             options=[], description="People so far:", style=LABEL_STYLE, rows=7, layout=widgets.Layout(width="30em")

@@ -50,8 +50,13 @@ class MoodTimeline(StoredItemWidget):
         week_options = [("— not placed —", None)] + [(f"Week {w}", w) for w in range(1, case.weeks + 1)]
         self._event_controls = {}
         for event in case.events:
+            # A fixed label width lines the dropdowns up, whatever the events are called.
             control = widgets.Dropdown(
-                options=week_options, value=None, description=f"{event.label}:", style=LABEL_STYLE
+                options=week_options,
+                value=None,
+                description=f"{event.label}:",
+                style={"description_width": "22em"},
+                layout=widgets.Layout(width="34em"),
             )
             control.observe(lambda change, eid=event.id: self._set_event_week(eid, change["new"]), names="value")
             self._event_controls[event.id] = control
