@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Jupyter settings and runtime files stay inside the project, not in the user's home.
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 
-.PHONY: install lab test exercises lint clean
+.PHONY: install lab test exercises autograde lint clean
 
 install: $(STAMP)
 
@@ -35,6 +35,13 @@ exercises: $(STAMP)
 	@if find solutions -name '*.responses.json*' | grep -q .; then \
 	  echo "solutions/ holds saved answers (*.responses.json): delete them first, they must not be released."; exit 1; fi
 	for dir in solutions/*/; do $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force || exit 1; done
+
+## Tidy the cohort's submissions (renamed, missing or unreadable notebooks), then autograde:
+## make autograde ASSIGNMENT=m01_problem_areas
+autograde: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<id>"; exit 2; }
+	$(BIN)/python -m ipt_widgets.submissions "$(ASSIGNMENT)"
+	$(BIN)/nbgrader autograde "$(ASSIGNMENT)"
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py

@@ -20,6 +20,21 @@ c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'gradebook.db'}"
 # not in /srv/nbgrader/exchange, which needs root and is shared by every course on a machine.
 c.Exchange.root = str(ROOT / ".exchange")
 
+# Files nbgrader never copies, from a submission into autograded/ nor from solutions/ into the
+# release. The kernel's working directory comes first on sys.path, so a submitted
+# ipt_widgets.py (or ipykernel_launcher.py, sitecustomize.py, a .pth) could replace the grading
+# code itself; the course has no Python files in assignments, so none are taken from trainees.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "*.py",
+    "*.pth",
+    "ipt_widgets",
+    "*.unreadable",
+]
+
 # A trainee who deleted a test cell is still graded on it.
 c.OverwriteCells.add_missing_cells = True
 
