@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Jupyter settings and runtime files stay inside the project, not in the user's home.
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 
-.PHONY: install lab test exercises autograde lint clean
+.PHONY: install lab test browser-deps exercises autograde lint clean
 
 install: $(STAMP)
 
@@ -23,12 +23,26 @@ $(STAMP): pyproject.toml
 
 ## Open JupyterLab on the course (Ctrl+C to stop).
 lab: $(STAMP)
+	@# nbgrader's exchange (release, collect) lives in the course; the formgrader needs it to exist.
+	@mkdir -p .exchange && chmod 777 .exchange
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/course
 
-## Every test: unit, widget, nbval notebooks, nbgrader pipeline.
-test: $(STAMP)
+## Every test: unit, widget, nbval notebooks, nbgrader pipeline, adversarial cohort, browser.
+test: $(STAMP) browser-deps
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
 	$(BIN)/python -m pytest
+
+## Debian's Chromium for the browser tests (Playwright's own browser download is never used).
+## Without root or apt-get the browser tests skip and say why.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+	      || echo "chromium could not be installed: the browser tests will be skipped"; \
+	  else \
+	    echo "chromium is not installed (apt-get install chromium): the browser tests will be skipped"; \
+	  fi; }
 
 ## Regenerate exercises/ from solutions/ (commit the result).
 exercises: $(STAMP)
@@ -47,4 +61,4 @@ lint: $(STAMP)
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
 
 clean:
-	rm -rf $(VENV) gradebook.db submitted autograded feedback .exchange .pytest_cache
+	rm -rf $(VENV) gradebook.db submitted autograded feedback .exchange .pytest_cache test-artifacts

@@ -132,3 +132,14 @@ def test_failed_write_leaves_old_file_and_no_temp(store, monkeypatch):
     monkeypatch.undo()
     assert store.get("a") == 1
     assert [p.name for p in store.path.parent.iterdir()] == [store.path.name]
+
+
+def test_stale_temporaries_from_killed_writers_are_cleared_but_fresh_ones_kept(store):
+    store.save("a", 1)
+    stale = store.path.parent / f".{store.path.name}.old.tmp"
+    fresh = store.path.parent / f".{store.path.name}.busy.tmp"
+    stale.write_text("half a file")
+    fresh.write_text("another kernel mid-save")
+    os.utime(stale, (0, 0))
+    store.save("a", 2)
+    assert not stale.exists() and fresh.exists()

@@ -55,11 +55,11 @@ class ClassificationReference:
         if not isinstance(data, Mapping):
             raise ValueError(f"{where}: expected a mapping with at least 'area', got {type(data).__name__}")
         area = data.get("area")
-        if area not in PROBLEM_AREAS:
+        if not isinstance(area, str) or area not in PROBLEM_AREAS:
             raise ValueError(f"{where}: field 'area' is {area!r}; expected one of {', '.join(PROBLEM_AREAS)}")
         stage = data.get("stage")
         if area == ROLE_DISPUTE:
-            if stage not in DISPUTE_STAGES:
+            if not isinstance(stage, str) or stage not in DISPUTE_STAGES:
                 raise ValueError(
                     f"{where}: field 'stage' is {stage!r}; a role dispute needs one of {', '.join(DISPUTE_STAGES)}"
                 )
@@ -168,7 +168,7 @@ def _text_map(value: Any, where: str, allowed: Mapping[str, Any]) -> dict[str, s
         raise ValueError(f"{where}: expected a mapping of choice -> feedback text")
     out = {}
     for key, text in value.items():
-        if key not in allowed:
+        if not isinstance(key, str) or key not in allowed:
             raise ValueError(f"{where}: unknown key {key!r}; expected one of {', '.join(allowed)}")
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{where}: entry {key!r} must be non-empty text")

@@ -172,6 +172,7 @@ class ResponseStore:
             "items": items,
         }
         _atomic_write_text(self.path, json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+        _remove_stale_temporaries(self.path)
         return before
 
 
@@ -202,6 +203,21 @@ def _parse_document(name: str, data: Any) -> LoadResult:
         saved_at = entry.get("saved_at")
         result.items[item_id] = {"value": entry["value"], "saved_at": saved_at if isinstance(saved_at, str) else None}
     return result
+
+
+# A writer killed mid-save (a kernel killed, a machine losing power) leaves its temporary file
+# behind. Another kernel may be mid-save right now, so only clearly abandoned ones are removed.
+STALE_TEMPORARY_SECONDS = 60
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    now = _dt.datetime.now().timestamp()
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: never fail a save over it
 
 
 def _atomic_write_text(path: Path, text: str) -> None:

@@ -59,6 +59,11 @@ def normalise_name(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
 
 
+def is_choice(value: Any, choices: Any) -> bool:
+    """``value in choices`` for values read from a file: a list or dict there must not raise."""
+    return isinstance(value, str) and value in choices
+
+
 def require_text(data: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> str:
     value = data.get(key)
     if value is None and optional:

@@ -27,6 +27,7 @@ from ..vocab import (
     area_label,
     stage_label,
 )
+from .base import is_choice
 
 AREA_SHARE_OF_DISPUTE = 0.5
 MAX_RATIONALE_CHARS = 5_000
@@ -74,9 +75,9 @@ def parse_classification(value: Any) -> tuple[ClassificationAnswer | None, str |
     area = value.get("area")
     stage = value.get("stage")
     rationale = value.get("rationale", "")
-    if area is not None and area not in PROBLEM_AREAS:
+    if area is not None and not is_choice(area, PROBLEM_AREAS):
         return None, f"the saved problem area {str(area)[:40]!r} is not one of the four IPT problem areas"
-    if stage is not None and stage not in DISPUTE_STAGES:
+    if stage is not None and not is_choice(stage, DISPUTE_STAGES):
         return None, f"the saved dispute stage {str(stage)[:40]!r} is not an IPT dispute stage"
     if not isinstance(rationale, str):
         rationale = ""

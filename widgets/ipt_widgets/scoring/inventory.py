@@ -20,6 +20,7 @@ from ..vocab import CIRCLES, LEVELS, PROBLEM_AREAS, area_label
 from .base import (
     ItemScore,
     check_points,
+    is_choice,
     normalise_name,
     require_mapping,
     require_text,
@@ -56,7 +57,7 @@ class InventoryReference:
     def from_mapping(cls, data: Any, where: str) -> InventoryReference:
         data = require_mapping(data, where)
         area = data.get("area")
-        if area not in PROBLEM_AREAS:
+        if not is_choice(area, PROBLEM_AREAS):
             raise ValueError(f"{where}: field 'area' is {area!r}; expected one of {', '.join(PROBLEM_AREAS)}")
         raw_people = data.get("people")
         if not isinstance(raw_people, list) or not raw_people:
@@ -66,7 +67,7 @@ class InventoryReference:
             at = f"{where}, person {index}"
             raw = require_mapping(raw, at)
             circle = raw.get("circle")
-            if circle not in CIRCLES:
+            if not is_choice(circle, CIRCLES):
                 raise ValueError(f"{at}: field 'circle' is {circle!r}; expected one of {', '.join(CIRCLES)}")
             aliases = raw.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
@@ -116,14 +117,14 @@ def parse_inventory(value: Any) -> tuple[list[InventoryEntry] | None, str | None
     for raw in value["people"][:MAX_PEOPLE]:
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
             continue
-        circle = raw.get("circle") if raw.get("circle") in CIRCLES else "middle"
+        circle = raw["circle"] if is_choice(raw.get("circle"), CIRCLES) else "middle"
         entries.append(
             InventoryEntry(
                 name=raw["name"].strip()[:MAX_FIELD_CHARS],
                 relationship=str(raw.get("relationship") or "")[:MAX_FIELD_CHARS],
                 circle=circle,
-                support=raw.get("support") if raw.get("support") in LEVELS else "some",
-                conflict=raw.get("conflict") if raw.get("conflict") in LEVELS else "none",
+                support=raw["support"] if is_choice(raw.get("support"), LEVELS) else "some",
+                conflict=raw["conflict"] if is_choice(raw.get("conflict"), LEVELS) else "none",
                 changed=raw.get("changed") is True,
                 focus=raw.get("focus") is True,
                 note=str(raw.get("note") or "")[:MAX_FIELD_CHARS],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..vocab import PHQ9_BANDS, PHQ9_FREQUENCIES, PHQ9_ITEMS
-from .base import ItemScore, check_points, require_mapping, require_text, verdict_for, weighted
+from .base import ItemScore, check_points, is_choice, require_mapping, require_text, verdict_for, weighted
 
 WEIGHTS = {"items": 0.25, "totals": 0.25, "band": 0.2, "response": 0.15, "remission": 0.15}
 N_ITEMS = len(PHQ9_ITEMS)
@@ -27,7 +27,11 @@ SAFETY_ITEM = N_ITEMS - 1  # item 9, zero-based
 
 def phq9_total(items: list[int] | tuple[int, ...]) -> int:
     """The total of nine item scores (each 0–3)."""
-    if len(items) != N_ITEMS or any(not isinstance(i, int) or isinstance(i, bool) or not 0 <= i <= 3 for i in items):
+    if (
+        not isinstance(items, (list, tuple))
+        or len(items) != N_ITEMS
+        or any(not isinstance(i, int) or isinstance(i, bool) or not 0 <= i <= 3 for i in items)
+    ):
         raise ValueError(f"PHQ-9 needs {N_ITEMS} item scores from 0 to 3, got {items!r}")
     return sum(items)
 
@@ -140,9 +144,9 @@ def parse_phq9(value: Any, n_sessions: int) -> tuple[PHQ9Answer | None, str | No
     return PHQ9Answer(
         sessions=tuple(tuple(item(v) for v in s) for s in raw),
         totals=tuple(totals),
-        band_intake=value.get("band_intake") if value.get("band_intake") in bands else None,
-        response=value.get("response") if value.get("response") in ("yes", "no") else None,
-        remission=value.get("remission") if value.get("remission") in ("yes", "no") else None,
+        band_intake=value["band_intake"] if is_choice(value.get("band_intake"), bands) else None,
+        response=value["response"] if is_choice(value.get("response"), ("yes", "no")) else None,
+        remission=value["remission"] if is_choice(value.get("remission"), ("yes", "no")) else None,
     ), None
 
 

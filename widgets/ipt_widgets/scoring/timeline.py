@@ -44,7 +44,7 @@ class TimelineReference:
         weeks_map = require_mapping(data.get("event_weeks"), f"{where}: field 'event_weeks'")
         ids = [e.id for e in events] if events is not None else list(weeks_map)
         for key in ("onset", "worsening"):
-            if data.get(key) not in ids:
+            if not isinstance(data.get(key), str) or data.get(key) not in ids:
                 raise ValueError(
                     f"{where}: field {key!r} is {data.get(key)!r}; expected an event id ({', '.join(ids)})"
                 )

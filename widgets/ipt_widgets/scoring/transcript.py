@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..vocab import TECHNIQUES
-from .base import ItemScore, check_points, require_mapping, require_text, verdict_for
+from .base import ItemScore, check_points, is_choice, require_mapping, require_text, verdict_for
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,10 @@ class TranscriptReference:
             at = f"{where}, therapist turn {index}"
             turn = require_mapping(turn, at)
             technique = turn.get("technique")
-            if technique not in TECHNIQUES:
+            if not is_choice(technique, TECHNIQUES):
                 raise ValueError(f"{at}: field 'technique' is {technique!r}; expected one of {', '.join(TECHNIQUES)}")
             also = turn.get("also_accept") or []
-            if not isinstance(also, list) or any(a not in TECHNIQUES for a in also):
+            if not isinstance(also, list) or not all(is_choice(a, TECHNIQUES) for a in also):
                 raise ValueError(f"{at}: field 'also_accept' must list technique keys")
             turns.append(TurnReference(technique, tuple(also), require_text(turn, "explanation", at, optional=True)))
         return cls(tuple(turns))
@@ -60,7 +60,7 @@ def parse_codes(value: Any) -> tuple[dict[str, str] | None, str | None]:
         return None, None
     if not isinstance(value, dict) or not isinstance(value.get("codes"), dict):
         return None, "the saved coding is not a mapping of turns to techniques"
-    return {str(k): v for k, v in value["codes"].items() if v in TECHNIQUES}, None
+    return {str(k): v for k, v in value["codes"].items() if is_choice(v, TECHNIQUES)}, None
 
 
 def score_transcript(

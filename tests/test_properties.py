@@ -1,0 +1,138 @@
+"""Property-based tests (hypothesis): no input crashes the store, the parsers or the scorers,
+and every score stays within its points."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ipt_widgets.cases import ClassificationReference
+from ipt_widgets.feedback import classification_card, score_card
+from ipt_widgets.scoring import parse_classification, score_classification
+from ipt_widgets.scoring.inventory import InventoryReference, parse_inventory, score_inventory
+from ipt_widgets.scoring.phq9 import PHQ9Reference, parse_phq9, score_phq9
+from ipt_widgets.scoring.timeline import TimelineEvent, TimelineReference, parse_timeline, score_timeline
+from ipt_widgets.scoring.transcript import TranscriptReference, parse_codes, score_transcript
+from ipt_widgets.store import ResponseStore
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30)
+    | st.sampled_from(["grief", "role_dispute", "impasse", "inner", "yes", "exploratory"]),
+    lambda children: (
+        st.lists(children, max_size=10)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "area",
+                    "stage",
+                    "rationale",
+                    "people",
+                    "name",
+                    "circle",
+                    "focus",
+                    "mood",
+                    "event_weeks",
+                    "onset",
+                    "worsening",
+                    "codes",
+                    "t1",
+                    "sessions",
+                    "totals",
+                    "band_intake",
+                    "response",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=8,
+        )
+    ),
+    max_leaves=40,
+)
+
+CLASSIFICATION = ClassificationReference.from_mapping({"area": "role_dispute", "stage": "impasse"}, "ref")
+INVENTORY = InventoryReference.from_mapping(
+    {
+        "area": "grief",
+        "people": [
+            {"name": "Samia", "relationship": "wife", "circle": "inner", "focus": True},
+            {"name": "Mona", "aliases": ["daughter"], "relationship": "d", "circle": "middle"},
+        ],
+    },
+    "ref",
+)
+EVENTS = [TimelineEvent("e1", "A"), TimelineEvent("e2", "B")]
+TIMELINE = TimelineReference.from_mapping(
+    {"onset": "e1", "worsening": "e2", "event_weeks": {"e1": 2, "e2": 4}, "mood": [7, 6, 4, 3, 2]}, "ref", EVENTS, 5
+)
+TRANSCRIPT = TranscriptReference.from_mapping(
+    {"turns": [{"technique": "exploratory"}, {"technique": "off_model"}]}, "r"
+)
+PHQ9 = PHQ9Reference.from_mapping({"sessions": [[2] * 9, [1] * 9]}, "ref")
+
+
+def within(score, points):
+    assert 0 <= score.points <= points
+    assert score.verdict in {"correct", "partial", "incorrect", "unanswered"}
+
+
+@SETTINGS
+@given(json_values, st.floats(min_value=0.5, max_value=50))
+def test_every_scorer_takes_any_stored_value(value, points):
+    answer, _ = parse_classification(value)
+    score = score_classification(answer, CLASSIFICATION, points)
+    within(score, points)
+    classification_card("t", score, answer, CLASSIFICATION)
+    entries, _ = parse_inventory(value)
+    within(score_inventory(entries, INVENTORY, points), points)
+    timeline, _ = parse_timeline(value, 5)
+    within(score_timeline(timeline, TIMELINE, EVENTS, points), points)
+    codes, _ = parse_codes(value)
+    within(score_transcript(codes, TRANSCRIPT, points), points)
+    phq9, _ = parse_phq9(value, 2)
+    result = score_phq9(phq9, PHQ9, ["a", "b"], points)
+    within(result, points)
+    score_card("t", result)
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_store_reads_any_bytes_without_raising(tmp_path, raw):
+    store = ResponseStore.for_notebook("prop", tmp_path)
+    store.path.write_bytes(raw)
+    loaded = store.load()
+    assert isinstance(loaded.items, dict)
+    store.save("item", {"ok": True})  # and saving over it always works
+    assert store.load().items["item"]["value"] == {"ok": True}
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(min_size=1, max_size=20), json_values, max_size=6))
+def test_store_round_trips_any_json_value(tmp_path, items):
+    store = ResponseStore.for_notebook("round", tmp_path)
+    store.path.unlink(missing_ok=True)
+    for key, value in items.items():
+        store.save(key, value)
+    loaded = store.load()
+    assert {k: v["value"] for k, v in loaded.items.items()} == json.loads(json.dumps(items))
+
+
+@SETTINGS
+@given(json_values)
+def test_bad_references_raise_valueerror_never_anything_else(value):
+    for build in (
+        lambda v: ClassificationReference.from_mapping(v, "ref"),
+        lambda v: InventoryReference.from_mapping(v, "ref"),
+        lambda v: TimelineReference.from_mapping(v, "ref", EVENTS, 5),
+        lambda v: TranscriptReference.from_mapping(v, "ref"),
+        lambda v: PHQ9Reference.from_mapping(v, "ref"),
+    ):
+        try:
+            build(value)
+        except ValueError:
+            pass
