@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cases import read_case_yaml
 from .scoring.base import require_mapping, require_text
 from .scoring.inventory import InventoryReference
 from .scoring.phq9 import PHQ9Reference, score_phrases
@@ -81,17 +82,8 @@ class CaseBook:
 
 def load_casebook(path: str | Path, *, require_answers: bool = False) -> CaseBook:
     """Load a module's clinical-tool cases; see the module docstring for the layout."""
-    import yaml  # imported here: only notebooks that show cases pay for it
-
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: case file not found") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: is not valid YAML ({exc})") from None
+    data = read_case_yaml(path)
     data = require_mapping(data, str(path))
     if not any(section in data for section in SECTIONS):
         raise ValueError(f"{path}: expected at least one section of {', '.join(SECTIONS)}")

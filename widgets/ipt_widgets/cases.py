@@ -107,17 +107,8 @@ def load_cases(path: str | Path, *, require_answers: bool = False) -> dict[str, 
     ValueError
         Naming the file, the case and the field, for any problem.
     """
-    import yaml  # imported here: only notebooks that show cases pay for it
-
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: case file not found") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: is not valid YAML ({exc})") from None
+    data = read_case_yaml(path)
     if not isinstance(data, Mapping) or not isinstance(data.get("cases"), list) or not data["cases"]:
         raise ValueError(f"{path}: field 'cases' must be a non-empty list")
     cases: dict[str, Case] = {}
@@ -148,6 +139,20 @@ def load_cases(path: str | Path, *, require_answers: bool = False) -> dict[str, 
             _check_complete_feedback(reference, where)
         cases[case_id] = Case(id=case_id, title=raw["title"].strip(), text=raw["text"].strip(), reference=reference)
     return cases
+
+
+def read_case_yaml(path: Path) -> Any:
+    """Parse a case file, turning every failure into a ValueError that names the file."""
+    import yaml  # imported here: only notebooks that show cases pay for it
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path}: case file not found") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: is not valid YAML ({exc})") from None
 
 
 def _check_complete_feedback(ref: ClassificationReference, where: str) -> None:
