@@ -57,8 +57,8 @@ def answer_key(assignment: str) -> dict[str, dict]:
     key = {}
     for path in sorted((REPO / "solutions" / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            if not cell.metadata.get("nbgrader", {}).get("grade"):
-                continue
+            if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
+                continue  # manually graded answers (markdown) have no reference to parse
             tree = ast.parse(cell.source.replace("### BEGIN HIDDEN TESTS", "").replace("### END HIDDEN TESTS", ""))
             for node in ast.walk(tree):
                 name = getattr(getattr(node, "func", None), "id", "")
@@ -74,6 +74,17 @@ def answer_key(assignment: str) -> dict[str, dict]:
                         "grade_id": cell.metadata.nbgrader.grade_id,
                     }
     return key
+
+
+def manual_items(assignment: str) -> dict[str, float]:
+    """Grade id -> points of every manually graded answer (free text the instructor scores)."""
+    items = {}
+    for path in sorted((REPO / "solutions" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and meta.get("solution"):
+                items[meta["grade_id"]] = meta["points"]
+    return items
 
 
 def submit(course: Path, student: str, assignment: str, responses: dict | bytes | None, edit=None) -> Path:
