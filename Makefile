@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	@# nbgrader's exchange (release, collect) lives in the course; the formgrader needs it to exist.
 	@mkdir -p .exchange && chmod 777 .exchange
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/course
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/course/00_orientation.ipynb
 
 ## Every test: unit, widget, nbval notebooks, nbgrader pipeline, adversarial cohort, browser.
 test: $(STAMP) browser-deps
