@@ -172,6 +172,8 @@ def test_partial_credit_lands_per_cell(cohort):
 
 
 def test_the_partial_score_is_neither_trivial_nor_full(cohort):
+    if len(cohort["key"]) < 2:
+        pytest.skip("a one-item trial assignment has no score between nothing and full marks")
     assert 0 < cohort["expected"]["partial"] < cohort["total"]
 
 
@@ -179,7 +181,7 @@ def test_feedback_teaches(cohort, released_course):
     assignment = cohort["assignment"]
     run_nbgrader(released_course, "generate_feedback", assignment, "--student", "partial")
     html = next((released_course / "feedback" / "partial" / assignment).glob("*.html")).read_text(encoding="utf-8")
-    assert "Expert answer" in html and "Partly correct" in html
+    assert "Expert answer" in html and ("Partly correct" in html or "Not yet right" in html)
     assert "<script>alert" not in html
     if any(ref["kind"] in ("inventory", "timeline", "phq9") for ref in cohort["key"].values()):
         assert "<svg" in html  # the expert's picture travels with the feedback

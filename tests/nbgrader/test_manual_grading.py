@@ -18,13 +18,25 @@ pytestmark = pytest.mark.slow
 WITH_FREE_TEXT = [a for a in ASSIGNMENTS if manual_items(a)]
 
 
+def write_free_text(manual):
+    """A trainee who writes something in every free-text answer (nbgrader scores an untouched one 0 itself)."""
+
+    def edit(nb):
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") in manual:
+                cell.source = "Her depression began after a death; I would offer sixteen sessions focused on mourning."
+
+    return edit
+
+
 @pytest.mark.parametrize("assignment", WITH_FREE_TEXT)
 def test_instructor_scores_free_text_and_the_total_follows(released_course, assignment):
     key = answer_key(assignment)
     auto_total = sum(ref["points"] for ref in key.values())
     manual = manual_items(assignment)
     trainee = f"writer_{assignment}"
-    submit(released_course, trainee, assignment, {item: perfect_value(ref) for item, ref in key.items()})
+    answers = {item: perfect_value(ref) for item, ref in key.items()}
+    submit(released_course, trainee, assignment, answers, edit=write_free_text(manual))
     run_nbgrader(released_course, "autograde", assignment, "--student", trainee)
     with Gradebook(f"sqlite:///{released_course / 'gradebook.db'}") as gb:
         submission = gb.find_submission(assignment, trainee)

@@ -194,5 +194,9 @@ COMPETENCIES.update(
         "technique_recognition": "Recognises IPT techniques, and off-model moves, in a session.",
         "symptom_monitoring": "Scores and interprets the PHQ-9, including response, remission and risk.",
         "risk_assessment": "Responds to a positive suicide-risk item with a safety assessment.",
+        "interpersonal_formulation": (
+            "Writes a formulation that links the depression to the problem area, for the patient to agree."
+        ),
+        "intervention_planning": "Plans middle-phase strategies and techniques that fit the problem area.",
     }
 )
