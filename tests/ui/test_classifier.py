@@ -3,21 +3,9 @@
 (The pattern of ipywidgets' own widgets/tests/test_interaction.py.)
 """
 
-import json
-
 import pytest
 from ipt_widgets.cases import Case
-from ipt_widgets.store import ResponseStore
 from ipt_widgets.ui.classifier import VignetteClassifier
-
-
-@pytest.fixture
-def store(tmp_path):
-    return ResponseStore.for_notebook("practice", tmp_path)
-
-
-def saved(store, item):
-    return json.loads(store.path.read_text(encoding="utf-8"))["items"][item]["value"]
 
 
 def test_building_restores_nothing_and_writes_nothing(grief_case, store):
@@ -27,12 +15,12 @@ def test_building_restores_nothing_and_writes_nothing(grief_case, store):
     assert widget.feedback.value == ""
 
 
-def test_every_interaction_saves(grief_case, store):
+def test_every_interaction_saves(grief_case, store, saved):
     widget = VignetteClassifier(grief_case, store)
     widget._area_control.value = "role_transition"  # as a click on the radio button would
-    assert saved(store, "t01_grief")["area"] == "role_transition"
+    assert saved("t01_grief")["area"] == "role_transition"
     widget._rationale_control.value = "Her husband died in March."
-    assert saved(store, "t01_grief") == {
+    assert saved("t01_grief") == {
         "area": "role_transition",
         "stage": None,
         "rationale": "Her husband died in March.",
@@ -69,16 +57,16 @@ def test_show_expert_answer(grief_case, store):
     assert "Expert answer:</strong> Grief" in widget.feedback.value
 
 
-def test_stage_control_appears_only_for_role_disputes(grief_case, store):
+def test_stage_control_appears_only_for_role_disputes(grief_case, store, saved):
     widget = VignetteClassifier(grief_case, store)
     assert widget._stage_control.layout.display == "none"
     widget.area = "role_dispute"
     assert widget._stage_control.layout.display is None
     widget.stage = "impasse"
-    assert saved(store, "t01_grief")["stage"] == "impasse"
+    assert saved("t01_grief")["stage"] == "impasse"
     widget.area = "grief"
     assert widget._stage_control.layout.display == "none"
-    assert saved(store, "t01_grief")["stage"] is None  # a stage only counts for a dispute
+    assert saved("t01_grief")["stage"] is None  # a stage only counts for a dispute
 
 
 def test_answer_survives_a_kernel_restart(grief_case, store):
@@ -92,32 +80,32 @@ def test_answer_survives_a_kernel_restart(grief_case, store):
     assert store.path.stat().st_mtime_ns == mtime  # restoring never writes
 
 
-def test_graded_mode_records_and_reveals_nothing(grief_case, store):
+def test_graded_mode_records_and_reveals_nothing(grief_case, store, saved):
     widget = VignetteClassifier(grief_case, store, mode="graded")
     assert not hasattr(widget, "_check_button")
     widget.answer(area="role_dispute")
     assert "Saved for grading" in widget.status.value
     widget.check()
     assert "mourning" not in widget.feedback.value and "tension" not in widget.feedback.value
-    assert saved(store, "t01_grief")["area"] == "role_dispute"
+    assert saved("t01_grief")["area"] == "role_dispute"
 
 
-def test_graded_mode_works_without_a_reference(store):
+def test_graded_mode_works_without_a_reference(store, saved):
     case = Case(id="g1", title="Graded", text="Text only.")
     widget = VignetteClassifier(case, store, mode="graded")
     widget.answer(area="grief")
-    assert saved(store, "g1")["area"] == "grief"
+    assert saved("g1")["area"] == "grief"
     with pytest.raises(ValueError, match="practice mode needs"):
         VignetteClassifier(case, store, mode="practice")
 
 
-def test_bad_file_is_reported_in_the_widget_not_raised(grief_case, store):
+def test_bad_file_is_reported_in_the_widget_not_raised(grief_case, store, saved):
     store.path.write_text("{ truncated", encoding="utf-8")
     widget = VignetteClassifier(grief_case, store)
     assert "not valid JSON" in widget.status.value
     widget.answer(area="grief")
     assert "kept as" in widget.status.value
-    assert saved(store, "t01_grief")["area"] == "grief"
+    assert saved("t01_grief")["area"] == "grief"
 
 
 def test_tampered_saved_value_is_reported(grief_case, store):

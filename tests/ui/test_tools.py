@@ -1,12 +1,9 @@
 """The clinical tool widgets without a browser: act as a trainee would, assert on the card and
 the saved file, rebuild the widget as a restarted kernel would."""
 
-import json
-
 import ipywidgets as widgets
 import pytest
 from ipt_widgets.casebook import load_casebook
-from ipt_widgets.store import ResponseStore
 from ipt_widgets.ui import InventoryMapper, MoodTimeline, SymptomTracker, TranscriptCoder
 
 from tests.conftest import REPO
@@ -21,19 +18,10 @@ def book():
     return merged
 
 
-@pytest.fixture
-def store(tmp_path):
-    return ResponseStore.for_notebook("practice", tmp_path)
-
-
-def saved(store, item):
-    return json.loads(store.path.read_text(encoding="utf-8"))["items"][item]["value"]
-
-
 # -- inventory ---------------------------------------------------------------------------------
 
 
-def test_inventory_form_adds_people_draws_them_and_saves(book, store):
+def test_inventory_form_adds_people_draws_them_and_saves(book, store, saved):
     case = next(iter(book.inventory.values()))
     widget = InventoryMapper(case, store)
     assert not store.path.exists()
@@ -41,12 +29,12 @@ def test_inventory_form_adds_people_draws_them_and_saves(book, store):
     widget._name.value, widget._relationship.value, widget._circle.value = first.name, first.relationship, first.circle
     widget._focus_box.value = first.focus
     widget._add.click()
-    assert [p["name"] for p in saved(store, case.id)["people"]] == [first.name]
+    assert [p["name"] for p in saved(case.id)["people"]] == [first.name]
     assert first.name in widget._figure.value and widget._list.options == (first.name,)
     assert widget._name.value == ""  # the form is ready for the next person
     widget._add.click()  # empty name: a message, no exception, nothing saved
     assert "type the person" in widget._form_message.value
-    assert len(saved(store, case.id)["people"]) == 1
+    assert len(saved(case.id)["people"]) == 1
 
 
 def test_inventory_perfect_answer_checks_correct_and_survives_restart(book, store):
@@ -60,7 +48,7 @@ def test_inventory_perfect_answer_checks_correct_and_survives_restart(book, stor
     assert again.people == widget.people and "restored" in again.status.value
 
 
-def test_inventory_edit_and_remove(book, store):
+def test_inventory_edit_and_remove(book, store, saved):
     case = next(iter(book.inventory.values()))
     widget = InventoryMapper(case, store)
     widget.add_person("Alex", "friend", "outer")
@@ -70,7 +58,7 @@ def test_inventory_edit_and_remove(book, store):
     widget._edit.click()
     assert widget._relationship.value == "old friend"
     widget._remove.click()
-    assert widget.people == [] and saved(store, case.id) == {"people": []}
+    assert widget.people == [] and saved(case.id) == {"people": []}
 
 
 def test_inventory_wrong_focus_is_explained(book, store):
@@ -85,15 +73,15 @@ def test_inventory_wrong_focus_is_explained(book, store):
 # -- timeline ----------------------------------------------------------------------------------
 
 
-def test_timeline_sliders_and_links_save_and_plot(book, store):
+def test_timeline_sliders_and_links_save_and_plot(book, store, saved):
     case = next(iter(book.timeline.values()))
     widget = MoodTimeline(case, store)
     widget._sliders[0].value = 9
-    assert saved(store, case.id)["mood"][0] == 9
+    assert saved(case.id)["mood"][0] == 9
     onset = case.reference.onset
     widget._event_controls[onset].value = 2
     widget._onset.value = onset
-    value = saved(store, case.id)
+    value = saved(case.id)
     assert value["event_weeks"] == {onset: 2} and value["onset"] == onset
     assert "onset:" in widget._figure.value
 
@@ -122,13 +110,13 @@ def test_timeline_rejects_bad_ratings(book, store):
 # -- transcript --------------------------------------------------------------------------------
 
 
-def test_transcript_coding_saves_per_turn_and_explains_misses(book, store):
+def test_transcript_coding_saves_per_turn_and_explains_misses(book, store, saved):
     transcript = next(iter(book.transcripts.values()))
     widget = TranscriptCoder(transcript, store)
     widget._controls["t1"].value = (
         "off_model" if transcript.reference.turns[0].technique != "off_model" else "role_play"
     )
-    assert saved(store, transcript.id)["codes"]["t1"] == widget._controls["t1"].value
+    assert saved(transcript.id)["codes"]["t1"] == widget._controls["t1"].value
     score = widget.check()
     assert score.verdict == "incorrect" and "Turn 1: you chose" in widget.feedback.value
     widget.code_all({f"t{i}": t.technique for i, t in enumerate(transcript.reference.turns, start=1)})
@@ -148,7 +136,7 @@ def test_transcript_shows_every_turn_escaped(book, store):
 # -- symptom tracker -------------------------------------------------------------------------
 
 
-def test_phq9_practice_computes_totals_bands_and_rules(book, store):
+def test_phq9_practice_computes_totals_bands_and_rules(book, store, saved):
     case = next(iter(book.phq9.values()))
     widget = SymptomTracker(case, store)
     for s, items in enumerate(case.reference.sessions):
@@ -158,7 +146,7 @@ def test_phq9_practice_computes_totals_bands_and_rules(book, store):
     assert f"{truth['totals'][0]}," in widget._computed.value
     assert f"response {truth['response']}" in widget._computed.value
     assert widget.check().verdict == "correct"
-    assert saved(store, case.id)["totals"] == truth["totals"]
+    assert saved(case.id)["totals"] == truth["totals"]
 
 
 def test_phq9_item_nine_raises_the_safety_prompt_at_once(book, store):
@@ -171,13 +159,13 @@ def test_phq9_item_nine_raises_the_safety_prompt_at_once(book, store):
     assert widget._safety.value == ""
 
 
-def test_phq9_graded_records_the_trainees_own_totals(book, store):
+def test_phq9_graded_records_the_trainees_own_totals(book, store, saved):
     case = next(iter(book.phq9.values()))
     widget = SymptomTracker(case, store, mode="graded")
     widget.enter_items([list(s) for s in case.reference.sessions])
     widget._totals[0].value = 3
     widget.interpret(band_intake="mild", response="no")
-    value = saved(store, case.id)
+    value = saved(case.id)
     assert value["totals"][0] == 3 and value["band_intake"] == "mild" and value["response"] == "no"
     assert not hasattr(widget, "_check_button")
     again = SymptomTracker(case, store, mode="graded")

@@ -39,6 +39,17 @@ def _box(kind: str, inner: str, label: str) -> str:
     )
 
 
+def _opening(title: str, score, show_points: bool, notes) -> list[str]:
+    """Heading (verdict, points), notes, then the feedback lines: escaped, shared by every card."""
+    heading = _HEADINGS[score.verdict]
+    if show_points:
+        heading += f" — {score.points:g} / {score.max_points:g} points"
+    parts = [f"<strong>{escape(title)}: {escape(heading)}</strong>"]
+    parts += [f"<p style='margin:0.3em 0'><em>{escape(n)}</em></p>" for n in notes]
+    parts += [f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.feedback]
+    return parts
+
+
 def notice_card(message: str, title: str = "Note") -> str:
     """A neutral card for a message (e.g. a responses file that could not be read)."""
     return _box("notice", f"<strong>{escape(title)}</strong><p style='margin:0.3em 0'>{escape(message)}</p>", title)
@@ -71,12 +82,7 @@ def classification_card(
     notes
         Extra messages (e.g. problems reading the responses file), shown first.
     """
-    heading = _HEADINGS[score.verdict]
-    if show_points:
-        heading += f" — {score.points:g} / {score.max_points:g} points"
-    parts = [f"<strong>{escape(case_title)}: {escape(heading)}</strong>"]
-    parts += [f"<p style='margin:0.3em 0'><em>{escape(n)}</em></p>" for n in notes]
-    parts += [f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.feedback]
+    parts = _opening(case_title, score, show_points, notes)
     if answer is not None and answer.rationale.strip():
         parts.append(
             "<p style='margin:0.3em 0'>Your rationale: "
@@ -106,12 +112,7 @@ def score_card(
 
     ``extra_html`` must be trusted markup built by this package (e.g. an SVG figure).
     """
-    heading = _HEADINGS[score.verdict]
-    if show_points:
-        heading += f" — {score.points:g} / {score.max_points:g} points"
-    parts = [f"<strong>{escape(title)}: {escape(heading)}</strong>"]
-    parts += [f"<p style='margin:0.3em 0'><em>{escape(n)}</em></p>" for n in notes]
-    parts += [f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.feedback]
+    parts = _opening(title, score, show_points, notes)
     if show_expert and score.expert:
         items = "".join(f"<li>{escape(line)}</li>" for line in score.expert if line)
         parts.append(

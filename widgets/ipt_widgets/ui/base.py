@@ -122,16 +122,18 @@ class StoredItemWidget(widgets.VBox):
             return None
         score = self._score()
         notes = ["Try again, or press “Show expert answer”."] if score.verdict != "correct" else []
-        self.feedback.value = score_card(
-            self.title, score, show_points=False, show_expert=score.verdict == "correct", notes=notes
-        )
+        self.feedback.value = self._card(score, reveal=score.verdict == "correct", notes=notes)
         self._check_callbacks(self, score)
         return score
 
     def show_answer(self) -> None:
         """Show the expert answer with its explanation (practice mode only)."""
         if self.mode == PRACTICE:
-            self.feedback.value = score_card(self.title, self._score(), show_points=False)
+            self.feedback.value = self._card(self._score(), reveal=True)
+
+    def _card(self, score, reveal: bool, notes: list[str] | tuple[str, ...] = ()) -> str:
+        """The practice card for ``score``; ``reveal`` shows the expert answer."""
+        return score_card(self.title, score, show_points=False, show_expert=reveal, notes=notes)
 
     # -- persistence -----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from traitlets import Unicode, observe, validate
 
 from ..cases import Case
-from ..feedback import classification_card, notice_card
+from ..feedback import classification_card
 from ..scoring.classification import ClassificationAnswer, parse_classification, score_classification
 from ..store import ResponseStore
 from ..vocab import DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE
@@ -108,34 +108,12 @@ class VignetteClassifier(StoredItemWidget):
             self.area = area
 
     # Classification has its own card: feedback per distractor, and the expert area.
-    def check(self):
-        if self.mode != PRACTICE:
-            self.feedback.value = notice_card(
-                "This is a graded item: your answer is saved and will be scored after you submit.",
-                title="Saved for grading",
-            )
-            return None
-        reference = self.case.reference
-        score = score_classification(self.value, reference)
-        notes = ["Try again, or press “Show expert answer”."] if score.verdict in ("incorrect", "partial") else []
-        self.feedback.value = classification_card(
-            self.case.title,
-            score,
-            self.value,
-            reference if score.verdict == "correct" else None,
-            show_points=False,
-            notes=notes,
-        )
-        self._check_callbacks(self, score)
-        return score
+    def _score(self):
+        return score_classification(self.value, self.case.reference)
 
-    def show_answer(self) -> None:
-        if self.mode != PRACTICE:
-            return
-        score = score_classification(self.value, self.case.reference)
-        self.feedback.value = classification_card(
-            self.case.title, score, self.value, self.case.reference, show_points=False
-        )
+    def _card(self, score, reveal, notes=()):
+        reference = self.case.reference if reveal else None
+        return classification_card(self.case.title, score, self.value, reference, show_points=False, notes=notes)
 
     def _answer_json(self):
         return self.value.to_json()
