@@ -11,8 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from ipt_widgets.scoring.free_text import score_draft
+
 from tests.free_text.labelled import load_labelled
 
 DEV = Path(__file__).with_name("dev_set.yaml")

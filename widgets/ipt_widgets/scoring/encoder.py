@@ -73,56 +73,76 @@ class SentenceEncoder:
         self._w = load_file(str(path / "model.safetensors"))
         self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tok.enable_truncation(MAX_TOKENS)
-        self._tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tok.no_padding()  # tokenizer.json pads to a fixed length; texts are packed instead
         # Transposed once so each layer is a plain x @ W.
         self._t = {k: v.T.copy() for k, v in self._w.items() if k.endswith(".weight") and v.ndim == 2}
         self._cache: dict[str, object] = {}
         self._lock = threading.Lock()
 
     def _forward(self, texts: list[str]):
+        """Mean-pooled token vectors (not yet normalised) and token counts, one row per text.
+
+        The texts are packed end to end with no padding: every projection runs once over all
+        tokens, and only attention, which must not cross texts, runs text by text. Padding a
+        batch to its longest sentence would multiply the work several times over.
+        """
         import numpy as np
 
         enc = self._tok.encode_batch(texts)
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in enc], dtype=np.float32)
+        lengths = [len(e.ids) for e in enc]
+        bounds = np.cumsum([0, *lengths])
+        ids = np.concatenate([np.asarray(e.ids, dtype=np.int64) for e in enc])
+        positions = np.concatenate([np.arange(n) for n in lengths])
         w, t = self._w, self._t
-        n, length = ids.shape
         x = (
             w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:length][None]
+            + w["embeddings.position_embeddings.weight"][positions]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         head = x.shape[-1] // _HEADS
-        bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        scale = np.float32(1.0 / np.sqrt(head))
         for i in range(_LAYERS):
             p = f"encoder.layer.{i}."
 
             def proj(x, name, p=p):
                 return x @ t[p + name + ".weight"] + w[p + name + ".bias"]
 
-            def split(y):
-                return y.reshape(n, length, _HEADS, head).transpose(0, 2, 1, 3)
-
-            q = split(proj(x, "attention.self.query"))
-            k = split(proj(x, "attention.self.key"))
-            v = split(proj(x, "attention.self.value"))
-            att = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head) + bias
-            att = np.exp(att - att.max(-1, keepdims=True))
-            att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, -1)
+            q = proj(x, "attention.self.query") * scale
+            k = proj(x, "attention.self.key")
+            v = proj(x, "attention.self.value")
+            ctx = np.empty_like(x)
+            for start, stop in zip(bounds[:-1], bounds[1:]):
+                n = stop - start
+                qh = q[start:stop].reshape(n, _HEADS, head).transpose(1, 0, 2)
+                kh = k[start:stop].reshape(n, _HEADS, head).transpose(1, 2, 0)
+                vh = v[start:stop].reshape(n, _HEADS, head).transpose(1, 0, 2)
+                att = qh @ kh
+                att = np.exp(att - att.max(-1, keepdims=True))
+                att /= att.sum(-1, keepdims=True)
+                ctx[start:stop] = (att @ vh).transpose(1, 0, 2).reshape(n, -1)
             x = _layer_norm(
                 proj(ctx, "attention.output.dense") + x,
                 w[p + "attention.output.LayerNorm.weight"],
                 w[p + "attention.output.LayerNorm.bias"],
             )
             h = proj(x, "intermediate.dense")
-            h = 0.5 * h * (1.0 + _erf(h / np.sqrt(2.0)))
+            h = 0.5 * h * (1.0 + _erf(h * np.float32(1 / np.sqrt(2.0))))
             x = _layer_norm(
                 proj(h, "output.dense") + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
             )
-        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        pooled = np.stack([x[a:b].mean(0) for a, b in zip(bounds[:-1], bounds[1:])])
+        return pooled, np.asarray(lengths, dtype=np.float32)
+
+    def _ensure(self, texts: list[str]) -> None:
+        todo = sorted({s for s in texts if s not in self._cache})
+        for start in range(0, len(todo), 64):
+            batch = todo[start : start + 64]
+            pooled, counts = self._forward(batch)
+            for text, vec, count in zip(batch, pooled, counts):
+                self._cache[text] = (vec.astype("float32"), float(count))
+        if len(self._cache) > 20000:  # a long-running kernel marking many drafts
+            self._cache = {s: self._cache[s] for s in texts}
 
     def encode(self, texts: list[str]):
         """Unit-vector embeddings, one row per text. Repeated texts (reference exemplars, the
@@ -130,17 +150,29 @@ class SentenceEncoder:
         import numpy as np
 
         with self._lock:
-            todo = sorted({s for s in texts if s not in self._cache}, key=len)
-            # Batches of similar length waste little on padding.
-            for start in range(0, len(todo), 32):
-                batch = todo[start : start + 32]
-                for text, vec in zip(batch, self._forward(batch)):
-                    self._cache[text] = vec.astype(np.float32)
-            if len(self._cache) > 20000:  # a long-running kernel marking many drafts
-                self._cache = {s: self._cache[s] for s in texts}
+            self._ensure(texts)
             if not texts:
                 return np.zeros((0, 384), dtype=np.float32)
-            return np.stack([self._cache[s] for s in texts])
+            vecs = np.stack([self._cache[s][0] for s in texts])
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+
+    def encode_joined(self, groups: list[list[str]]):
+        """One unit vector per group of texts, as if each group were read as one passage: the
+        token-weighted mean of its texts' pooled vectors. Used for neighbouring sentences, which
+        costs nothing more once the sentences themselves are embedded."""
+        import numpy as np
+
+        with self._lock:
+            self._ensure([t for g in groups for t in g])
+            if not groups:
+                return np.zeros((0, 384), dtype=np.float32)
+            rows = []
+            for group in groups:
+                weights = np.array([self._cache[t][1] for t in group], dtype=np.float32)
+                vecs = np.stack([self._cache[t][0] for t in group])
+                rows.append((weights[:, None] * vecs).sum(0) / weights.sum())
+        vecs = np.stack(rows)
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 
 @lru_cache(maxsize=1)

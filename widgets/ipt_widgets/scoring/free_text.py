@@ -229,7 +229,11 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
     import numpy as np
 
     units = candidate_units(sentences)
-    unit_vecs = encoder.encode([u[0] for u in units])
+    single = [u for u in units if len(u[1]) == 1]
+    joined = [u for u in units if len(u[1]) > 1]  # candidate_units lists the pairs last
+    unit_vecs = encoder.encode([u[0] for u in single])
+    if joined:
+        unit_vecs = np.vstack([unit_vecs, encoder.encode_joined([[sentences[i] for i in u[1]] for u in joined])])
     sent = unit_vecs[: len(sentences)]  # the sentences come first among the units
     element_sims = []
     for element in reference.elements:
