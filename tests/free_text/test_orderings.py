@@ -44,7 +44,10 @@ def test_no_off_model_or_stuffed_draft_outranks_a_strong_one(scored, case):
 
 @pytest.mark.parametrize("case", cases())
 def test_plain_language_strong_drafts_earn_most_of_the_credit(scored, case):
-    assert scored[case]["strong_plain"][0] >= 0.7
+    # "Most": well over half, and never below the jargon-free draft's weaker neighbours.
+    plain = scored[case]["strong_plain"][0]
+    assert plain >= 0.6
+    assert plain > max(scored[case][k][0] for k in ("thin", "wrong_area", *OFF_MODEL_KINDS))
 
 
 @pytest.mark.parametrize("case", cases())

@@ -23,6 +23,10 @@ _EXPORTS = {
     "MoodTimeline": "ipt_widgets.ui.timeline",
     "TranscriptCoder": "ipt_widgets.ui.transcript",
     "SymptomTracker": "ipt_widgets.ui.symptoms",
+    "InterventionDrafter": "ipt_widgets.ui.drafter",
+    "load_draft_tasks": "ipt_widgets.formulations",
+    "load_references": "ipt_widgets.formulations",
+    "score_draft": "ipt_widgets.scoring.free_text",
     "load_casebook": "ipt_widgets.casebook",
     "grade_classification": "ipt_widgets.grading",
     "check_answered": "ipt_widgets.grading",
@@ -30,6 +34,7 @@ _EXPORTS = {
     "grade_timeline": "ipt_widgets.grading",
     "grade_transcript": "ipt_widgets.grading",
     "grade_phq9": "ipt_widgets.grading",
+    "grade_draft": "ipt_widgets.grading",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -120,3 +120,60 @@ def score_card(
         )
     parts.append(extra_html)
     return _box(score.verdict, "".join(parts), f"Feedback on {title}")
+
+
+_ELEMENT_MARKS = {
+    "met": ("✔", "#2e7d32", "Met"),
+    "partly met": ("◐", "#b26a00", "Partly met"),
+    "missed": ("✘", "#b3261e", "Missed"),
+}
+
+
+def draft_card(
+    title: str,
+    score,
+    *,
+    show_points: bool = True,
+    show_expert: bool = True,
+    notes: list[str] | tuple[str, ...] = (),
+) -> str:
+    """The card for a scored free-text draft (a :class:`~ipt_widgets.scoring.free_text.DraftScore`).
+
+    Element by element: met, partly met or missed, the trainee's sentence that earned it, and for
+    what is not fully met an example of how an expert might write it. Then the off-model and
+    area notes (in ``score.feedback``) and, when ``show_expert``, the expert formulation.
+    """
+    from .scoring.free_text import BAND_LABELS, rating_band
+
+    parts = _opening(title, score, show_points, notes)
+    if score.verdict != "unanswered":
+        band = rating_band(score.points / score.max_points) if score.max_points else 0
+        parts.append(
+            f"<p style='margin:0.3em 0'>Overall: <strong>{escape(BAND_LABELS[band])}</strong> "
+            f"({score.word_count} words).</p>"
+        )
+    rows = []
+    for element in score.elements:
+        mark, colour, label = _ELEMENT_MARKS[element.status]
+        cell = f"<strong>{escape(element.description)}</strong>"
+        if element.evidence:
+            cell += f"<br>You wrote: <q>{escape(element.evidence)}</q>"
+        if element.suggestion:
+            cell += f"<br><span style='color:#455a64'>An expert might write: <q>{escape(element.suggestion)}</q></span>"
+        points = f"{element.points:g}/{element.max_points:g}" if show_points else ""
+        rows.append(
+            f"<tr><td style='padding:3px 6px;color:{colour};white-space:nowrap;vertical-align:top' "
+            f"aria-label='{label}'>{mark} {label}</td><td style='padding:3px 6px'>{cell}</td>"
+            f"<td style='padding:3px 6px;vertical-align:top;white-space:nowrap'>{points}</td></tr>"
+        )
+    parts.append(
+        "<table style='border-collapse:collapse;margin:0.4em 0' aria-label='Rubric elements'>"
+        "<thead><tr><th scope='col' style='text-align:left;padding:3px 6px'>Element</th>"
+        "<th scope='col' style='text-align:left;padding:3px 6px'>What a good answer does</th>"
+        f"<th scope='col' style='padding:3px 6px'>{'Points' if show_points else ''}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    if show_expert and score.expert:
+        text = "".join(f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.expert if line)
+        parts.append(f"<p style='margin:0.5em 0 0.2em'><strong>Expert formulation</strong></p>{text}")
+    return _box(score.verdict, "".join(parts), f"Feedback on {title}")

@@ -241,3 +241,51 @@ def grade_phq9(
         return score_phq9(answer, ref, list(case.labels), points), problem
 
     return _grade(notebook, item_id, points, title, directory, score, figure)
+
+
+def grade_draft(
+    notebook: str,
+    item_id: str,
+    reference: str | Mapping[str, Any],
+    points: float,
+    *,
+    title: str | None = None,
+    directory: str | Path | None = None,
+) -> float:
+    """Score a saved free-text formulation or plan, show the element-by-element card, return points.
+
+    ``reference`` is the expert reference (YAML text or a mapping, in the format of
+    docs/authoring/free_text_references.md), kept in the hidden test so it is never released.
+    The rubric's points are scaled to the cell's ``points``. The instructor can override the
+    score in formgrader; the card stays in the feedback either way.
+    """
+    from .formulations import FormulationReference, parse_reference
+    from .scoring.free_text import score_draft
+
+    where = f"hidden test for {item_id!r}, reference"
+    ref = (
+        parse_reference(reference, where)
+        if isinstance(reference, str)
+        else FormulationReference.from_mapping(reference, where)
+    )
+    if not points or points <= 0:
+        raise ValueError(f"hidden test for {item_id!r}: field 'points' must be positive, got {points!r}")
+    loaded = ResponseStore.for_notebook(notebook, directory).load()
+    notes = list(loaded.problems)
+    value = loaded.items.get(item_id, {}).get("value")
+    if value is not None and not isinstance(value, str):
+        notes.append(f"Your saved answer to {item_id} could not be used: expected text.")
+        value = None
+    from .feedback import draft_card
+
+    score = score_draft(value or "", ref)
+    scaled = round(points * score.points / score.max_points, 2) if score.max_points else 0.0
+    _display_html(draft_card(title or ref.title, score, notes=notes))
+    _display_html(
+        notice_card(
+            f"Rubric points {score.points:g} of {score.max_points:g}, scaled to this item: {scaled:g} of {points:g}. "
+            "Free-text scores are checked by an instructor, who may adjust them.",
+            title="How this was scored",
+        )
+    )
+    return float(min(scaled, points))

@@ -1,9 +1,17 @@
 """Widgets: thin ipywidgets views over the domain layer (one module per widget)."""
 
 from .classifier import VignetteClassifier
+from .drafter import InterventionDrafter
 from .inventory import InventoryMapper
 from .symptoms import SymptomTracker
 from .timeline import MoodTimeline
 from .transcript import TranscriptCoder
 
-__all__ = ["InventoryMapper", "MoodTimeline", "SymptomTracker", "TranscriptCoder", "VignetteClassifier"]
+__all__ = [
+    "InterventionDrafter",
+    "InventoryMapper",
+    "MoodTimeline",
+    "SymptomTracker",
+    "TranscriptCoder",
+    "VignetteClassifier",
+]
