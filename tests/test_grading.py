@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from ipt_widgets.grading import check_answered, grade_classification
@@ -86,3 +87,48 @@ def test_grading_path_writes_nothing_to_stderr_and_skips_ipywidgets(tmp_path):
     run = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, check=True)
     assert run.stderr == ""
     assert run.stdout.strip().splitlines()[-2:] == ["0.0", "False False"]
+
+
+# -- free-text drafts -------------------------------------------------------------------------
+
+DRAFT_REFERENCE = (Path(__file__).parent / "fixtures" / "formulation.yaml").read_text(encoding="utf-8")
+
+
+def _one_reference_yaml():
+    import yaml
+
+    return yaml.safe_dump(yaml.safe_load(DRAFT_REFERENCE)["references"][0])
+
+
+def test_grade_draft_scales_rubric_points_to_the_cell_and_shows_the_card(tmp_path, shown):
+    from ipt_widgets.grading import grade_draft
+
+    ResponseStore.for_notebook("nb", tmp_path).save(
+        "t_grief",
+        "Mr Okafor, your depression began two months after Ngozi died, and I think it comes from how hard it has "
+        "been to grieve her. It is a treatable illness, not a weakness. Over twelve weekly sessions we will talk "
+        "about Ngozi and then find ways back to Ada, church and the allotment. Does that fit how you see it?",
+    )
+    result = grade_draft("nb", "t_grief", _one_reference_yaml(), 4, directory=tmp_path)
+    assert type(result) is float and 3.0 <= result <= 4.0
+    card = shown[0]
+    assert "What a good answer does" in card and "Expert formulation" in card
+    assert "scaled to this item" in shown[1] and "instructor" in shown[1]
+
+
+def test_grade_draft_blank_or_non_text_scores_zero_without_raising(tmp_path, shown):
+    from ipt_widgets.grading import grade_draft
+
+    assert grade_draft("nb", "t_grief", _one_reference_yaml(), 4, directory=tmp_path) == 0.0
+    ResponseStore.for_notebook("nb", tmp_path).save("t_grief", ["not", "text"])
+    assert grade_draft("nb", "t_grief", _one_reference_yaml(), 4, directory=tmp_path) == 0.0
+    assert "expected text" in shown[-2]
+
+
+def test_grade_draft_bad_reference_is_loud(tmp_path, shown):
+    from ipt_widgets.grading import grade_draft
+
+    with pytest.raises(ValueError, match="hidden test for 't_grief', reference, reference 't_grief': field 'task'"):
+        grade_draft("nb", "t_grief", _one_reference_yaml().replace("task: formulation", "task: essay"), 4)
+    with pytest.raises(ValueError, match="field 'points'"):
+        grade_draft("nb", "t_grief", _one_reference_yaml(), 0, directory=tmp_path)
