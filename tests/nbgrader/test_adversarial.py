@@ -16,7 +16,13 @@ from ipt_widgets.submissions import tidy_assignment
 from nbgrader.api import Gradebook
 
 from tests.nbgrader.conftest import answer_key, run_nbgrader, submit
-from tests.nbgrader.test_autograde import delete_test_cells, edit_locked_cells, partial_value, perfect_value
+from tests.nbgrader.test_autograde import (
+    delete_test_cells,
+    edit_locked_cells,
+    partial_value,
+    perfect_points,
+    perfect_value,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -56,9 +62,11 @@ def graded(released_course):
     perfect = {item: perfect_value(ref) for item, ref in key.items()}
     partial = {item: partial_value(ref, i)[0] for i, (item, ref) in enumerate(key.items())}
     partial_score = sum(ref["points"] * partial_value(ref, i)[1] for i, ref in enumerate(key.values()))
-    total = sum(ref["points"] for ref in key.values())
+    total = sum(perfect_points(ref) for ref in key.values())
     wrong_types = {item: [1, 2] if i % 2 else 7 for i, item in enumerate(key)}
-    with_payload = {item: {**value, "rationale": PAYLOAD} for item, value in perfect.items()}
+    with_payload = {
+        item: {**value, "rationale": PAYLOAD} if isinstance(value, dict) else value for item, value in perfect.items()
+    }
 
     cases = {
         # name: (responses, notebook edit, expected score, text expected in the feedback)

@@ -3,7 +3,8 @@
 For every assignment, one autograde run grades a whole cohort, as an instructor would run it,
 so the cases also show that a bad submission does not stop the grading of the others. The
 expected scores are computed here from the references and the documented rules, not by the
-package's scoring code.
+package's scoring code; the one exception is free text, whose score comes from a language model:
+there the test checks that the graded kernel reproduces what the public ``score_draft`` API gives.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from ipt_widgets.formulations import parse_reference
+from ipt_widgets.scoring import score_draft
 from nbgrader.api import Gradebook
 
 from tests.nbgrader.conftest import ASSIGNMENTS, answer_key, run_nbgrader, submit
@@ -69,12 +72,31 @@ def perfect_value(item):
         return phq9_reading(ref["sessions"])
     if kind == "transcript":
         return {"codes": {f"t{i}": t["technique"] for i, t in enumerate(ref["turns"], start=1)}}
+    if kind == "draft":  # the expert's own formulation
+        return parse_reference(ref).expert_formulation
     raise AssertionError(f"no simulated trainee for {kind}")
+
+
+ADVICE = "You should try to stay positive, get more exercise and keep busy with your friends."
+
+
+def draft_fraction(item, text):
+    """The share of a free-text item's points the public API gives ``text`` (rounded as grade_draft does)."""
+    score = score_draft(text, parse_reference(item["reference"]))
+    return round(item["points"] * score.points / score.max_points, 2) / item["points"]
+
+
+def perfect_points(item):
+    if item["kind"] == "draft":
+        return item["points"] * draft_fraction(item, perfect_value(item))
+    return item["points"]
 
 
 def partial_value(item, index):
     """A partly right answer and the fraction of the points the documented rules give it."""
     ref, kind, value = item["reference"], item["kind"], perfect_value(item)
+    if kind == "draft":  # generic advice instead of a formulation
+        return ADVICE, draft_fraction(item, ADVICE)
     if kind == "classification":
         if index < 2:
             return {**value, "area": WRONG_AREA[ref["area"]], "stage": None}, 0.0
@@ -127,7 +149,7 @@ def cohort(request, released_course):
     for index, (item, ref) in enumerate(key.items()):
         partial[item], fraction = partial_value(ref, index)
         partial_score += ref["points"] * fraction
-    total = sum(ref["points"] for ref in key.values())
+    total = sum(perfect_points(ref) for ref in key.values())
     expected = {
         "perfect": total,
         "blank": 0.0,

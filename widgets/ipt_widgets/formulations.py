@@ -260,9 +260,9 @@ def check_reference(ref: FormulationReference) -> list[str]:
     warnings = []
     expert = score_draft(ref.expert_formulation, ref)
     for element in expert.elements:
-        if element.status != "met":
+        if element.points < element.max_points:
             warnings.append(
-                f"{ref.id}: the expert formulation {'misses' if element.status == 'missed' else 'only partly meets'} "
+                f"{ref.id}: the expert formulation earns {element.points:g} of {element.max_points:g} points for "
                 f"element {element.id!r}; add the sentence of the expert formulation that does it as an exemplar."
             )
     for label, text in PROBES.items():
