@@ -148,3 +148,29 @@ def test_competency_report_matches_the_gradebook(cycle):
     assert checked >= SIZE * 4
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html and "<script" not in html.lower()
+
+
+@pytest.mark.browser
+def test_feedback_reads_well_in_a_browser(cycle):
+    """The generated feedback, as a trainee opens it: cards laid out, expert formulation readable."""
+    from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, chromium_path
+
+    if not chromium_path():
+        pytest.skip("Chromium not found: install Debian's 'chromium' (make test does, as root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    summary, course = cycle
+    html = course / "feedback" / summary["students"][1] / "m01_problem_areas" / "m01_problem_areas.html"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.goto(html.as_uri())
+        card = page.locator("section.ipt-card", has_text="What a good answer does").first
+        card.scroll_into_view_if_needed()
+        assert card.is_visible()
+        assert card.locator("table[aria-label='Rubric elements'] tbody tr").count() >= 4
+        assert page.get_by_text("Expert formulation").first.is_visible()
+        assert page.locator("section.ipt-card", has_text="Expert answer").count() >= 10  # the classifications
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        card.screenshot(path=str(ARTIFACTS / "feedback_free_text.png"))
+        page.screenshot(path=str(ARTIFACTS / "feedback_page.png"))
+        browser.close()
