@@ -160,8 +160,17 @@ def test_feedback_reads_well_in_a_browser(cycle):
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
     summary, course = cycle
     html = course / "feedback" / summary["students"][1] / "m01_problem_areas" / "m01_problem_areas.html"
+    # In a thread of its own: the in-process nbgrader runs above leave an asyncio loop in this
+    # thread, and Playwright's sync API refuses to run inside one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(_look_at_feedback, sync_api, html, ARTIFACTS, CHROMIUM_ARGS, chromium_path()).result()
+
+
+def _look_at_feedback(sync_api, html, artifacts, args, executable):
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=args)
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         page.goto(html.as_uri())
         card = page.locator("section.ipt-card", has_text="What a good answer does").first
@@ -170,7 +179,7 @@ def test_feedback_reads_well_in_a_browser(cycle):
         assert card.locator("table[aria-label='Rubric elements'] tbody tr").count() >= 4
         assert page.get_by_text("Expert formulation").first.is_visible()
         assert page.locator("section.ipt-card", has_text="Expert answer").count() >= 10  # the classifications
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        card.screenshot(path=str(ARTIFACTS / "feedback_free_text.png"))
-        page.screenshot(path=str(ARTIFACTS / "feedback_page.png"))
+        artifacts.mkdir(parents=True, exist_ok=True)
+        card.screenshot(path=str(artifacts / "feedback_free_text.png"))
+        page.screenshot(path=str(artifacts / "feedback_page.png"))
         browser.close()
