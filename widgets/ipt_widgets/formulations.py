@@ -66,19 +66,7 @@ class FormulationReference:
         if not isinstance(ref_id, str) or not _ID.match(ref_id):
             raise ValueError(f"{where}: field 'id' must be lowercase letters, digits and underscores, got {ref_id!r}")
         where = f"{where}, reference {ref_id!r}"
-        unknown = set(data) - {
-            "id",
-            "task",
-            "title",
-            "vignette",
-            "prompt",
-            "problem_area",
-            "dispute_stage",
-            "expert_formulation",
-            "elements",
-        }
-        if unknown:
-            raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        _reject_unknown(data, _REFERENCE_FIELDS, where)
         task = data.get("task")
         if task not in TASKS:
             raise ValueError(f"{where}: field 'task' must be one of {', '.join(TASKS)}, got {task!r}")
@@ -119,6 +107,17 @@ class FormulationReference:
         )
 
 
+_REFERENCE_FIELDS = ("id", "task", "title", "vignette", "prompt", "problem_area", "dispute_stage")
+_REFERENCE_FIELDS += ("expert_formulation", "elements")
+
+
+def _reject_unknown(data: Mapping[str, Any], allowed, where: str) -> None:
+    """A misspelt field would otherwise be ignored silently (e.g. 'exemplar' for 'exemplars')."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+
+
 def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -133,9 +132,7 @@ def _element(raw: Any, where: str) -> RubricElement:
     if not isinstance(element_id, str) or not _ID.match(element_id):
         raise ValueError(f"{where}: field 'id' must be lowercase letters, digits and underscores, got {element_id!r}")
     where = f"{where} ({element_id})"
-    unknown = set(raw) - {"id", "points", "description", "exemplars", "keywords"}
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    _reject_unknown(raw, ("id", "points", "description", "exemplars", "keywords"), where)
     points = raw.get("points")
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= MAX_POINTS_PER_ELEMENT:
         raise ValueError(f"{where}: field 'points' must be a number above 0 and at most {MAX_POINTS_PER_ELEMENT}")

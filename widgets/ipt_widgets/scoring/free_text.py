@@ -246,11 +246,15 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
 
     # Off-model sentences: a cue word, or closer to an off-model prototype than to any IPT sentence.
     off_kind: dict[int, str] = {}
+    # Similarity of every sentence to each kind's prototypes, computed once for the whole draft.
+    off_sims = {
+        kind: (sent @ encoder.encode(list(spec["prototypes"])).T).max(axis=1) for kind, spec in OFF_MODEL.items()
+    }
     for i, sentence in enumerate(sentences):
         cues = _cue_kinds(sentence)
         best_kind, best_sim = None, 0.0
-        for kind, spec in OFF_MODEL.items():
-            sim = float((sent[i] @ encoder.encode(list(spec["prototypes"])).T).max())
+        for kind in OFF_MODEL:
+            sim = float(off_sims[kind][i])
             if kind in cues:
                 sim += 1.0
             if sim > best_sim:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -68,7 +69,7 @@ class InterventionDrafter(StoredItemWidget):
         self.text.observe(self._typed, names="value")
         body = [
             widgets.HTML(heading_html(title, vignette)),
-            widgets.HTML(f"<p style='max-width:60em'><strong>Task.</strong> {_escape(prompt)}</p>"),
+            widgets.HTML(f"<p style='max-width:60em'><strong>Task.</strong> {escape(prompt)}</p>"),
             self.text,
             self.count,
         ]
@@ -152,12 +153,6 @@ class InterventionDrafter(StoredItemWidget):
         if not self._restoring and self.text.value:
             self.flush()
         return super().check()
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 __all__ = ["GRADED", "PRACTICE", "InterventionDrafter"]
