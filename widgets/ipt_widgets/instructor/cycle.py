@@ -78,7 +78,7 @@ def run_cycle(
     """Run the whole cycle; return a summary (used by the tests and printed by main)."""
     from nbgrader.api import Gradebook
 
-    from .parallel import autograde_cohort, make_api
+    from .parallel import autograde_jobs, make_api
     from .report import main as report_main
 
     started = time.perf_counter()
@@ -136,6 +136,7 @@ def run_cycle(
             bar.update()
 
     with _bar(len(assignments) * size, f"4/6 tidy and autograde ({workers} worker{'s' * (workers > 1)})") as bar:
+        jobs = []
         for aid in assignments:
             subprocess.run(
                 [sys.executable, "-m", "ipt_widgets.submissions", aid, "--course", str(course)],
@@ -143,13 +144,13 @@ def run_cycle(
                 capture_output=True,
             )
             submitted = sorted(p.name for p in (course / "submitted").iterdir() if (p / aid).is_dir())
-            results = autograde_cohort(
-                course, aid, submitted, workers, db_url=db_url, progress=lambda s, ok: bar.update()
-            )
-            for sid, (ok, error) in results.items():
-                if not ok:
-                    summary["failed"][f"{sid}/{aid}"] = error[-500:]
+            jobs += [(aid, sid) for sid in submitted]
             bar.update(size - len(submitted))
+        # One pool of workers for every assignment: nbgrader starts once per worker, not per assignment.
+        results = autograde_jobs(course, jobs, workers, db_url=db_url, progress=lambda job, ok: bar.update())
+        for (aid, sid), (ok, error) in results.items():
+            if not ok:
+                summary["failed"][f"{sid}/{aid}"] = error[-500:]
 
     with Gradebook(url) as gb:
         reviewed = review_free_text(gb, assignments, summary["profiles"])
