@@ -9,6 +9,7 @@ there the test checks that the graded kernel reproduces what the public ``score_
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -205,5 +206,19 @@ def test_feedback_teaches(cohort, released_course):
     html = next((released_course / "feedback" / "partial" / assignment).glob("*.html")).read_text(encoding="utf-8")
     assert "Expert answer" in html and ("Partly correct" in html or "Not yet right" in html)
     assert "<script>alert" not in html
+    assert "unpkg.com" not in html  # no widget state, so no widget renderer fetched from a CDN
     if any(ref["kind"] in ("inventory", "timeline", "phq9") for ref in cohort["key"].values()):
         assert "<svg" in html  # the expert's picture travels with the feedback
+
+
+def test_graded_copies_hold_no_widgets(cohort, released_course):
+    """Autograde builds stand-ins, not widgets: no widget state in the graded copy, and the
+    widget cells say where the grade comes from."""
+    from ipt_widgets.headless import NOTE
+
+    assignment = cohort["assignment"]
+    nb = json.loads((released_course / "autograded" / "perfect" / assignment / f"{assignment}.ipynb").read_text())
+    assert not nb["metadata"].get("widgets"), "widget state was stored in the graded copy"
+    outputs = [json.dumps(c.get("outputs", [])) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert not any("widget-view+json" in o for o in outputs)
+    assert any(NOTE in o for o in outputs)

@@ -4,7 +4,8 @@ Layers (imports point downward only): ``vocab`` → ``store``, ``cases`` → ``s
 ``feedback`` → ``ui`` (ipywidgets) and ``grading`` (what nbgrader's hidden test cells call).
 
 Names are exported lazily: a hidden test cell that imports ``ipt_widgets.grading`` must not
-pay for ipywidgets, because every autograded notebook starts a fresh kernel.
+pay for ipywidgets, because every autograded notebook starts a fresh kernel. For the same
+reason, while nbgrader autogrades, the widget names give stand-ins (:mod:`ipt_widgets.headless`).
 """
 
 from __future__ import annotations
@@ -38,9 +39,15 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+_WIDGETS = {name for name, module in _EXPORTS.items() if module.startswith("ipt_widgets.ui.")}
 
 
 def __getattr__(name: str):
+    if name in _WIDGETS:
+        from .headless import autograding, headless
+
+        if autograding():
+            return headless(name)
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'ipt_widgets' has no attribute {name!r}")

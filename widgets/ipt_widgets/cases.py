@@ -141,12 +141,20 @@ def load_cases(path: str | Path, *, require_answers: bool = False) -> dict[str, 
     return cases
 
 
-def read_case_yaml(path: Path) -> Any:
-    """Parse a case file, turning every failure into a ValueError that names the file."""
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load``, through libyaml's C parser when PyYAML has it: every graded notebook
+    parses its case file in a fresh kernel, and the pure-Python parser is ten times slower."""
     import yaml  # imported here: only notebooks that show cases pay for it
 
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def read_case_yaml(path: Path) -> Any:
+    """Parse a case file, turning every failure into a ValueError that names the file."""
+    import yaml
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValueError(f"{path}: case file not found") from None
     except UnicodeDecodeError:

@@ -179,8 +179,10 @@ def parse_reference(text: str, where: str = "reference") -> FormulationReference
     """One reference from YAML text (how a hidden test cell carries its key)."""
     import yaml
 
+    from .cases import load_yaml
+
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ValueError(f"{where}: is not valid YAML ({exc})") from None
     return FormulationReference.from_mapping(data, where)
