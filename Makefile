@@ -77,7 +77,7 @@ benchmark-free-text: $(STAMP)
 	$(BIN)/python tests/free_text/benchmark.py
 
 ## Grading cost of the course against bare notebooks, and serial against parallel grading.
-TRAINEES ?= 8
+TRAINEES ?= 16
 benchmark-grading: $(STAMP)
 	$(BIN)/python tests/benchmarks/grading_speed.py --trainees $(TRAINEES) $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS))
 

@@ -1,4 +1,4 @@
-"""Grading speed: `make benchmark-grading [TRAINEES=8]`. Prints figures; asserts nothing.
+"""Grading speed: `make benchmark-grading [TRAINEES=16]`. Prints figures; asserts nothing.
 
 1. **Overhead of the course.** Every assignment is autograded for a cohort of strong trainees, and
    so is a *bare* twin of each assignment: the same cells (markdown, answer and test cells, same
@@ -139,7 +139,7 @@ def parallel(course: Path, assignments: list[str], students: list[str], rounds: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--trainees", type=int, default=8)
+    parser.add_argument("--trainees", type=int, default=16)
     parser.add_argument("--assignments", default="", help="comma-separated (default: all)")
     parser.add_argument("--rounds", type=int, default=2, help="serial/parallel pairs to time")
     parser.add_argument("--workdir", type=Path, default=REPO / "build" / "benchmark-grading")

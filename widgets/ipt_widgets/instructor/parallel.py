@@ -121,9 +121,8 @@ def _worker(index: int, course: str, db_url: str, shard_url: str, threads: int, 
     results.put((index, None, True, ""))
 
 
-def _spawned(worker: Callable, *args) -> None:
+def _spawned(worker: Callable, index: int, course: str, db_url: str, shard_url: str, threads: int, tasks, results):
     """Entry point of a spawned grader (spawned, not forked: nbgrader starts kernels and ZMQ)."""
-    threads = args[4]
     for var in THREAD_VARS:  # the kernels it starts inherit this environment
         os.environ.setdefault(var, str(threads))
     # nbgrader imports nbformat, which imports jsonschema, which imports rfc3987_syntax if it is
@@ -131,7 +130,7 @@ def _spawned(worker: Callable, *args) -> None:
     # grammar at import, about 1 s of this worker's 1.7 s start (python-jsonschema/jsonschema
     # #1392). Grading never checks an "iri", and jsonschema skips the check when the import fails.
     sys.modules.setdefault("rfc3987_syntax", None)
-    worker(*args)
+    worker(index, course, db_url, shard_url, threads, tasks, results)
 
 
 def _patient(sqlite_url: str) -> str:
