@@ -44,6 +44,9 @@ c.Execute.timeout = 60
 # (the graded copy is thrown away) and ipykernel sometimes hangs in it until jupyter_client gives
 # up: about 1 notebook in 8 then took 3.4 s longer to grade.
 c.Execute.shutdown_kernel = "immediate"
+# Graded kernels talk to nbgrader over loopback TCP, and every one of them warned about it on
+# stderr: 440 warnings across the progress bar of a 40-trainee cohort. Their errors still show.
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 
 # Widget items keep their answers in the widget, so the released answer cell is a comment
 # instead of nbgrader's `raise NotImplementedError()`, which would stop "Run All".
