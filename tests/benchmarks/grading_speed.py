@@ -114,10 +114,12 @@ def parallel(course: Path, assignments: list[str], students: list[str], rounds: 
     def timed(workers: int) -> float:
         started = time.perf_counter()
         results = autograde_jobs(course, jobs, workers)
+        seconds = time.perf_counter() - started
         failed = [job for job, (ok, _) in results.items() if not ok]
-        if failed:
-            raise RuntimeError(f"grading failed for {failed}: {results[failed[0]][1][-800:]}")
-        return time.perf_counter() - started
+        if failed:  # shown, not fatal: the figures of the other rounds still stand
+            print(f"  {len(failed)} of {len(jobs)} jobs not graded with {workers} worker(s): {failed}")
+            print("  " + results[failed[0]][1][-800:].replace("\n", "\n  "))
+        return seconds
 
     print(f"\nParallel grading of {len(students)} trainees x {len(assignments)} assignments on {cores} cores")
     print(f"{'round':<8}{'serial s':>10}{f'{cores} workers s':>14}{'speed-up':>10}")

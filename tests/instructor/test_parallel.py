@@ -129,3 +129,34 @@ def test_two_workers_grade_as_one_process_does(tmp_path):
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert scores[1] == scores[2]
     assert scores[1]["t0"] > scores[1]["t1"] > scores[1]["t2"] == 0
+
+
+class FakeAPI:
+    """nbgrader's API as _grade sees it: one scripted result per call."""
+
+    def __init__(self, *results):
+        self.results, self.calls = list(results), 0
+
+    def autograde(self, assignment, student):
+        self.calls += 1
+        return self.results.pop(0)
+
+
+PORT_RACE = {"success": False, "log": "zmq.error.ZMQError: Address already in use", "error": "NbGraderException"}
+
+
+def test_a_kernel_that_could_not_start_is_graded_again_once():
+    from ipt_widgets.instructor.parallel import _grade
+
+    api = FakeAPI(PORT_RACE, {"success": True, "log": "", "error": ""})
+    assert _grade(api, JOBS[0]) == (True, "") and api.calls == 2
+    api = FakeAPI(PORT_RACE, PORT_RACE)
+    assert _grade(api, JOBS[0]) == (False, "NbGraderException") and api.calls == 2
+
+
+def test_a_submission_that_fails_on_its_own_is_not_graded_twice():
+    from ipt_widgets.instructor.parallel import _grade
+
+    timeout = {"success": False, "log": "CellTimeoutError: a cell timed out", "error": "NbGraderException"}
+    api = FakeAPI(timeout)
+    assert _grade(api, JOBS[0]) == (False, "NbGraderException") and api.calls == 1

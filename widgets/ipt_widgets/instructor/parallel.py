@@ -92,12 +92,23 @@ def _in_dir(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def _grade(api, job: Job) -> Outcome:
-    try:
-        result = api.autograde(*job)
-    except Exception as exc:  # one bad submission must never stop the others
-        return False, f"{type(exc).__name__}: {exc}"
-    return bool(result.get("success")), result.get("error") or ""
+# A kernel that could not start says nothing about the submission: jupyter_client picks free
+# ports, then the kernel binds them, and between the two another grader's kernel can take one
+# (seen once in about 500 parallel jobs). Such a job is graded again, once.
+KERNEL_START_FAILURES = ("Address already in use", "Kernel died before replying to kernel_info")
+
+
+def _grade(api, job: Job, attempts: int = 2) -> Outcome:
+    for attempt in range(1, attempts + 1):
+        try:
+            result = api.autograde(*job)
+        except Exception as exc:  # one bad submission must never stop the others
+            return False, f"{type(exc).__name__}: {exc}"
+        if result.get("success"):
+            return True, ""
+        report = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+        if attempt == attempts or not any(failure in report for failure in KERNEL_START_FAILURES):
+            return False, result.get("error") or report
 
 
 def _worker(index: int, course: str, db_url: str, shard_url: str, threads: int, tasks, results) -> None:
@@ -158,6 +169,8 @@ def autograde_jobs(
     """
     course = Path(course).resolve()
     jobs = list(dict.fromkeys(jobs))
+    if not jobs:
+        return {}
     url = db_url or course_db_url(course)
     workers = max(1, min(workers, len(jobs)))
     threads = max(1, (os.cpu_count() or 1) // workers)
