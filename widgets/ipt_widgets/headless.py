@@ -12,6 +12,7 @@ from; any public method a trainee's own code calls on it does nothing.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from html import escape
 from typing import Any
@@ -20,8 +21,6 @@ NOTE = "Interactive exercise, not rebuilt for grading: the answer you saved is w
 
 
 def autograding() -> bool:
-    import os
-
     return os.environ.get("NBGRADER_EXECUTION") == "autograde"
 
 

@@ -38,10 +38,11 @@ def _bar(total: int, desc: str):
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    env = dict(os.environ, PATH=path)
+    from .parallel import scripts_on_path
+
+    scripts_on_path()  # nbgrader runs `alembic` from PATH
     run = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True, env=env, timeout=1800
+        [sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True, timeout=1800
     )
     if run.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")

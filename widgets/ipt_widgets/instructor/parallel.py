@@ -57,7 +57,7 @@ def course_db_url(course: Path) -> str:
     return url if isinstance(url, str) and url else f"sqlite:///{course / 'gradebook.db'}"
 
 
-def _scripts_on_path() -> None:
+def scripts_on_path() -> None:
     # nbgrader runs the `alembic` command when it creates a gradebook; from an unactivated venv
     # (`.venv/bin/python -m ...`) that command is not on PATH unless we put it there.
     scripts = str(Path(sys.executable).parent)
@@ -73,7 +73,7 @@ def make_api(course: Path, db_url: str | None = None):
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
 
-    _scripts_on_path()
+    scripts_on_path()
     config = load_config(course, db_url)
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir, Authenticator(config=config), config=config)
@@ -134,14 +134,13 @@ def _worker(index: int, course: str, db_url: str, shard_url: str, threads: int, 
 
 def _spawned(worker: Callable, index: int, course: str, db_url: str, shard_url: str, threads: int, tasks, results):
     """Entry point of a spawned grader (spawned, not forked: nbgrader starts kernels and ZMQ)."""
-    for var in THREAD_VARS:  # the kernels it starts inherit this environment
-        os.environ.setdefault(var, str(threads))
     # nbgrader imports nbformat, which imports jsonschema, which imports rfc3987_syntax if it is
     # installed (jupyter-events asks for it) to check "iri" formats; that module builds its
     # grammar at import, about 1 s of this worker's 1.7 s start (python-jsonschema/jsonschema
     # #1392). Grading never checks an "iri", and jsonschema skips the check when the import fails.
     sys.modules.setdefault("rfc3987_syntax", None)
-    worker(index, course, db_url, shard_url, threads, tasks, results)
+    with _thread_share(threads):  # the kernels it starts inherit this environment
+        worker(index, course, db_url, shard_url, threads, tasks, results)
 
 
 def _patient(sqlite_url: str) -> str:
