@@ -33,7 +33,41 @@ c.CourseDirectory.ignore = [
     "*.pth",
     "ipt_widgets",
     "*.unreadable",
+    # Compiled extension modules shadow packages just as .py files do.
+    "*.so",
+    "*.pyd",
+    "*.dylib",
+    "*.dll",
 ]
+
+# Grading runs no trainee code. The rebuild step (python -m ipt_widgets.submissions, run by
+# `make autograde`) rebuilds each submission folder from the release plus the trainee's data;
+# RebuildFromRelease repeats it for the notebook inside every autograde, however it is started.
+c.Autograde.sanitize_preprocessors = [
+    "ipt_widgets.nbgrader_guard.RebuildFromRelease",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# nbgrader reads partial credit from a result's text and gives full marks for nan, negative or
+# missing values: GuardPartialCredit turns those into 0 with a message.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "ipt_widgets.nbgrader_guard.GuardPartialCredit",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Each graded kernel in a bubblewrap sandbox where available (ipt_widgets/sandbox.py): no
+# network, read-only course, its own scratch folder, limits; IPT_SANDBOX=off|require.
+c.Execute.kernel_manager_class = "ipt_widgets.sandbox.SandboxedKernelManager"
+# `nbgrader collect` copies links as links (the rebuild step refuses them), never their targets.
+c.ExchangeFactory.collect = "ipt_widgets.nbgrader_guard.SafeCollect"
 
 # A trainee who deleted a test cell is still graded on it.
 c.OverwriteCells.add_missing_cells = True
@@ -46,7 +80,8 @@ c.Execute.timeout = 60
 c.Execute.shutdown_kernel = "immediate"
 # Graded kernels talk to nbgrader over loopback TCP, and every one of them warned about it on
 # stderr: 440 warnings across the progress bar of a 40-trainee cohort. Their errors still show.
-c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's working directory (the submission) is never put on sys.path.
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR", "--IPKernelApp.ignore_cwd=True"]
 
 # Widget items keep their answers in the widget, so the released answer cell is a comment
 # instead of nbgrader's `raise NotImplementedError()`, which would stop "Run All".

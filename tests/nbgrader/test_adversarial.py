@@ -82,8 +82,9 @@ def graded(released_course):
         "wrong_types": (responses(wrong_types), None, 0.0, "could not be used"),
         "non_utf8_file": (responses(perfect).replace(b"Onset", b"\xff\xfe"), None, 0.0, "not UTF-8"),
         "html_in_free_text": (with_payload, None, total, "&lt;script&gt;"),
-        "infinite_loop": (perfect, loop_forever, total, "Timeout"),
-        "stderr_noise": (perfect, noisy, total, "to stderr"),
+        # Trainee code is never run at grading: the notebook is rebuilt from the release.
+        "infinite_loop": (perfect, loop_forever, total, "was not run for grading"),
+        "stderr_noise": (perfect, noisy, total, "was not run for grading"),
     }
     for name, (value, edit, _, _) in cases.items():
         raw = value if isinstance(value, bytes) or value is None else responses(value)
@@ -155,23 +156,29 @@ def test_script_payloads_are_escaped_in_feedback(graded):
     assert "<script>alert" not in html and "<img src=x" not in html
 
 
-def test_tidy_step_reported_its_repairs(graded):
-    assert graded["repairs"]["renamed_notebook"] == [f"renamed {ASSIGNMENT} (1).ipynb -> {ASSIGNMENT}.ipynb"]
-    assert graded["repairs"]["corrupt_notebook"] == [f"replaced unreadable {ASSIGNMENT}.ipynb"]
-    assert set(graded["repairs"]) == {"renamed_notebook", "corrupt_notebook"}
+def test_rebuild_step_reported_its_notes(graded):
+    repairs = graded["repairs"]
+    assert repairs["renamed_notebook"] == [
+        f"This notebook was submitted as '{ASSIGNMENT} (1).ipynb' and graded as '{ASSIGNMENT}.ipynb'."
+    ]
+    assert "could not be read" in repairs["corrupt_notebook"][0]
+    assert "honest_perfect" not in repairs and "honest_partial" not in repairs
+    assert any("was not run for grading" in note for note in repairs["infinite_loop"])
 
 
-def test_no_python_file_from_a_submission_reaches_the_kernel(released_course, graded):
+def test_only_allowlisted_files_reach_the_kernel(released_course, graded):
     autograded = released_course / "autograded" / "extra_files" / ASSIGNMENT
-    assert (autograded / "notes.txt").exists()
-    assert not list(autograded.glob("*.py"))
+    names = {p.name for p in autograded.iterdir()}
+    assert names <= {f"{ASSIGNMENT}.ipynb", f"{ASSIGNMENT}.responses.json", "cases.yaml", "drafts.yaml", "timestamp.txt"}
+    received = released_course / "received" / "extra_files" / ASSIGNMENT
+    assert (received / "notes.txt").exists()  # the original submission is kept, untouched
 
 
 def test_tidy_command_line(released_course, tmp_path, capsys):
     from ipt_widgets.submissions import main
 
     assert main([ASSIGNMENT, "--course", str(released_course)]) == 0
-    assert "submission(s) repaired" in capsys.readouterr().out
+    assert "Rebuilt every submission" in capsys.readouterr().out
     assert main(["no_such_assignment", "--course", str(released_course)]) == 2
     nb = nbformat.read(released_course / "submitted" / "renamed_notebook" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     assert nb.cells[0].source.startswith("> **Note from grading.**")

@@ -1,101 +1,226 @@
-"""Tidy a cohort's submissions before nbgrader autograde, so that no trainee loses marks to a
-file mishap.
+"""Rebuild each trainee's submission before nbgrader autograde, so that grading runs no trainee code.
 
-Because every answer lives in ``<stem>.responses.json``, the notebook itself can be replaced by
-the released one without losing work. For each ``submitted/<trainee>/<assignment>/``:
+Every widget answer lives in ``<stem>.responses.json`` and every written answer in the Markdown
+of a manually graded cell, so a graded notebook can be rebuilt from the *released* notebook plus
+that data alone. For each ``submitted/<trainee>/<assignment>/``:
 
-* a notebook submitted under another name (``m01_problem_areas (1).ipynb``) is renamed back;
-* a missing notebook is restored from the release;
-* a notebook that is not valid JSON is kept as ``<name>.unreadable`` and replaced by the release.
+1. the folder as the trainee sent it is moved, untouched, to ``received/<trainee>/<assignment>/``
+   (the instructor keeps the evidence; nothing there is graded or shown);
+2. a clean folder takes its place, holding only what the allowlist admits:
 
-Each repaired notebook gets a note at its top, which nbgrader carries into the trainee's feedback.
-Run it as ``python -m ipt_widgets.submissions <assignment> [--course DIR]``; it prints one line per
-repair and never stops at a bad submission.
+   * each released notebook, with the text of the trainee's manually graded answer cells
+     (sanitised Markdown) put back in; code the trainee wrote or changed is not taken;
+   * each responses file, parsed and written again by the course (only answers that could be
+     read; what could not be read is named in a note);
+   * nbgrader's ``timestamp.txt``, if it holds a timestamp.
+
+Links, devices, pipes, folders and oversized files are refused, never opened for reading (a named
+pipe would hang the reader) and never followed. A notebook submitted under another name is used
+when it is the only candidate. Each trainee whose submission needed anything gets a note at the
+top of the notebook, which nbgrader carries into the feedback.
+
+Run it as ``python -m ipt_widgets.submissions <assignment> [--course DIR]``. It prints one line per
+note and never stops at a bad submission. Running it again rebuilds from ``received/`` (a rebuilt
+folder is recognised by the manifest kept in ``received/``, where trainees cannot write).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
+import re
 import shutil
+import stat
 import sys
 from pathlib import Path
 
-NOTE_MARKER = "ipt-grading-note"
+from . import notebook_rebuild as nbr
+from .store import FORMAT_NAME, FORMAT_VERSION, MAX_BYTES, SUFFIX, ResponseStore
+
+MAX_NOTEBOOK_BYTES = 50_000_000
+MAX_TIMESTAMP_BYTES = 200
+RECEIVED = "received"
+MANIFEST = ".manifest.json"
 
 
-def _note_cell(text: str) -> dict:
-    return {
-        "cell_type": "markdown",
-        "id": NOTE_MARKER,
-        "metadata": {"tags": [NOTE_MARKER]},
-        "source": f"> **Note from grading.** {text} Your answers were read from your responses file, so nothing "
-        "you saved was lost.",
-    }
+def safe_name(name: str) -> str:
+    """A file name as plain text that neither Markdown nor HTML can turn into markup."""
+    return re.sub(r"[^A-Za-z0-9 ._()+-]", "_", name)[:120] or "_"
 
 
-def _add_note(path: Path, text: str) -> None:
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"] = [c for c in nb["cells"] if c.get("id") != NOTE_MARKER]
-    nb["cells"].insert(0, _note_cell(text))
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+def read_regular(path: Path, limit: int) -> bytes | str:
+    """The bytes of a regular file no larger than ``limit``, or why it was refused.
 
-
-def _readable(path: Path) -> bool:
+    Opened without following a link and without blocking (a FIFO would otherwise hang), then
+    checked on the open descriptor, so nothing can be swapped in between the check and the read.
+    """
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return False
-    return isinstance(nb, dict) and isinstance(nb.get("cells"), list)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        return "it is a link" if exc.errno == 40 else f"it could not be opened ({exc.strerror})"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return "it is not a regular file"
+        if info.st_size > limit:
+            return f"it is {info.st_size:,} bytes, far larger than the {limit:,} allowed"
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        return data if len(data) <= limit else f"it is far larger than the {limit:,} bytes allowed"
+    finally:
+        os.close(fd)
 
 
-def tidy_submission(folder: Path, release: Path) -> list[str]:
-    """Repair one trainee's assignment folder; return what was done, one line per repair."""
-    done = []
+def _classify(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """Regular files of the folder by name, and a note for every entry refused."""
+    files, refused = {}, []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        return {}, [f"The submission folder could not be read ({exc.strerror})."]
+    for entry in sorted(entries, key=lambda e: e.name):
+        if entry.is_symlink():
+            refused.append(f"'{safe_name(entry.name)}' is a link, so it was not used.")
+        elif entry.is_dir(follow_symlinks=False):
+            continue  # checkpoints, feedback: never graded
+        elif entry.is_file(follow_symlinks=False):
+            files[entry.name] = Path(entry.path)
+        else:
+            refused.append(f"'{safe_name(entry.name)}' is not a regular file, so it was not used.")
+    return files, refused
+
+
+def _responses(raw: bytes | str | None, stem: str, scratch: Path) -> tuple[str | None, list[str]]:
+    """The course's own rewrite of a responses file, and the problems found reading it."""
+    if raw is None:
+        return None, []
+    name = f"{stem}{SUFFIX}"
+    if isinstance(raw, str):
+        return None, [f"{name}: {raw}, so it was not read."]
+    probe = scratch / name
+    probe.write_bytes(raw)
+    try:
+        loaded = ResponseStore(probe).load()
+    finally:
+        probe.unlink()
+    if not loaded.items:
+        return None, list(loaded.problems)
+    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "notebook": stem, "items": loaded.items}
+    return json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n", list(loaded.problems)
+
+
+def _timestamp(raw: bytes | str | None) -> str | None:
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        from nbgrader.utils import parse_utc
+
+        text = raw.decode("utf-8").strip()
+        parse_utc(text)
+    except Exception:  # a missing or odd timestamp only means "not late"
+        return None
+    return text
+
+
+def _pick_notebook(name: str, files: dict[str, Path], expected: list[str], notes: list[str]) -> Path | None:
+    if name in files:
+        return files[name]
+    strays = sorted(n for n in files if n.endswith(".ipynb") and n not in expected)
+    if len(expected) == 1 and len(strays) == 1:
+        notes.append(f"This notebook was submitted as '{safe_name(strays[0])}' and graded as '{name}'.")
+        return files[strays[0]]
+    notes.append(f"No notebook named '{name}' was submitted, so the released one was graded.")
+    return None
+
+
+def rebuild_submission(folder: Path, release: Path, out: Path) -> list[str]:
+    """Write the clean rebuild of ``folder`` into ``out`` (empty); return the notes made."""
+    files, refused = _classify(folder)
     expected = sorted(p.name for p in release.glob("*.ipynb"))
-    present = {p.name for p in folder.glob("*.ipynb")}
-    strays = sorted(present - set(expected))
+    all_notes: list[str] = []
     for name in expected:
-        target = folder / name
-        if name not in present and len(strays) == 1 and len(expected) == 1:
-            stray = folder / strays.pop()
-            if _readable(stray):
-                stray.rename(target)
-                _add_note(target, f"This notebook was submitted as '{stray.name}' and renamed to '{name}'.")
-                done.append(f"renamed {stray.name} -> {name}")
-                continue
-            strays.append(stray.name)
-        if not target.exists():
-            shutil.copy(release / name, target)
-            _add_note(target, f"No notebook named '{name}' was submitted, so the released one was graded.")
-            done.append(f"restored missing {name}")
-        elif not _readable(target):
-            keep = target.with_name(target.name + ".unreadable")
-            target.replace(keep)
-            shutil.copy(release / name, target)
-            _add_note(
-                target,
-                f"The submitted '{name}' could not be read (kept as '{keep.name}'), so the "
-                "released notebook was graded in its place.",
-            )
-            done.append(f"replaced unreadable {name}")
-    return done
+        notes = list(refused) if name == expected[0] else []
+        stem = name[: -len(".ipynb")]
+        source = _pick_notebook(name, files, expected, notes)
+        trainee = None
+        if source is not None:
+            raw = read_regular(source, MAX_NOTEBOOK_BYTES)
+            trainee, problem = nbr.parse_notebook(raw)
+            if problem:
+                notes.append(f"The submitted '{safe_name(source.name)}' could not be read ({problem}), so the "
+                             "released notebook was graded in its place.")
+        resp_path = files.get(f"{stem}{SUFFIX}")
+        raw_resp = read_regular(resp_path, MAX_BYTES) if resp_path else None
+        text, problems = _responses(raw_resp, stem, out)
+        notes += problems
+        if text is not None:
+            (out / f"{stem}{SUFFIX}").write_text(text, encoding="utf-8")
+        released = json.loads((release / name).read_text(encoding="utf-8"))
+        rebuilt, changed = nbr.rebuild(released, trainee, notes)
+        (out / name).write_text(json.dumps(rebuilt, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        all_notes += notes + changed
+    stamp = _timestamp(read_regular(files["timestamp.txt"], MAX_TIMESTAMP_BYTES) if "timestamp.txt" in files else None)
+    if stamp:
+        (out / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    return all_notes
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _keep_received(course: Path, folder: Path, trainee: str, assignment: str) -> Path:
+    """Move a newly arrived raw submission to received/ (or find the one kept before)."""
+    kept = course / RECEIVED / trainee / assignment
+    manifest = kept / MANIFEST
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("rebuilt")
+    except (OSError, ValueError):
+        recorded = None
+    if recorded is None or recorded != _digest(folder):
+        if kept.exists():
+            shutil.rmtree(kept)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        folder.rename(kept)  # same file system: a move, never a copy that follows links
+    else:
+        shutil.rmtree(folder)
+    return kept
 
 
 def tidy_assignment(course: Path, assignment: str) -> dict[str, list[str]]:
-    """Tidy every trainee's submission of ``assignment``; return trainee -> repairs."""
+    """Rebuild every trainee's submission of ``assignment``; return trainee -> notes."""
     release = course / "exercises" / assignment
     if not release.is_dir():
         raise ValueError(f"{release}: no released assignment {assignment!r} (run make exercises)")
     report = {}
-    for folder in sorted((course / "submitted").glob(f"*/{assignment}")):
+    submitted = course / "submitted"
+    for trainee_dir in sorted(submitted.iterdir()) if submitted.is_dir() else []:
+        folder = trainee_dir / assignment
+        if trainee_dir.is_symlink() or folder.is_symlink():
+            report[trainee_dir.name] = ["the submission folder is a link: not graded"]
+            continue
+        if not folder.is_dir():
+            continue
         try:
-            repairs = tidy_submission(folder, release)
+            report_notes = _tidy_one(course, folder, trainee_dir.name, assignment, release)
         except OSError as exc:  # one unreadable folder must not stop the cohort
-            repairs = [f"could not tidy: {exc}"]
-        if repairs:
-            report[folder.parent.name] = repairs
+            report_notes = [f"could not rebuild: {exc}"]
+        if report_notes:
+            report[trainee_dir.name] = report_notes
     return report
+
+
+def _tidy_one(course: Path, folder: Path, trainee: str, assignment: str, release: Path) -> list[str]:
+    kept = _keep_received(course, folder, trainee, assignment)
+    folder.mkdir()
+    notes = rebuild_submission(kept, release, folder)
+    (kept / MANIFEST).write_text(json.dumps({"rebuilt": _digest(folder)}), encoding="utf-8")
+    return notes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,14 +229,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="course root (default: here)")
     args = parser.parse_args(argv)
     try:
-        report = tidy_assignment(args.course, args.assignment)
+        report = tidy_assignment(args.course.resolve(), args.assignment)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    for trainee, repairs in report.items():
-        for repair in repairs:
-            print(f"{trainee}: {repair}")
-    print(f"{len(report)} submission(s) repaired.")
+    for trainee, notes in report.items():
+        for note in notes:
+            print(f"{trainee}: {note}")
+    print(f"Rebuilt every submission of {args.assignment}; {len(report)} with notes (see received/ for the originals).")
+    try:
+        from .sandbox import status
+
+        print(status())
+    except ImportError:  # jupyter_client missing: grading could not run anyway
+        pass
     return 0
 
 

@@ -1,0 +1,142 @@
+"""nbgrader extensions that keep a grade from being forged (registered in ``nbgrader_config.py``).
+
+* :class:`RebuildFromRelease` runs first when nbgrader autogrades a notebook, by whatever route
+  (``make autograde``, ``nbgrader autograde``, the formgrader's button): the notebook to execute is
+  the released one plus the trainee's written answers, never the trainee's code
+  (:mod:`.notebook_rebuild`). ``python -m ipt_widgets.submissions`` does the same for the files
+  of the folder before nbgrader sees them.
+* :class:`GuardPartialCredit` runs right after execution. nbgrader reads a test cell's partial
+  credit from the text of its result and gives *full* marks when the text is ``nan``, negative,
+  unparsable or missing. Here a test cell's score must be a finite number in [0, points] or the
+  cell is turned into an error (0 points) that says why.
+* :class:`SafeCollect` is ``nbgrader collect`` without following links: a link in a trainee's
+  exchange folder is copied as a link (the rebuild step then refuses it with a note), never as
+  the file it points to, which collect would otherwise read with the instructor's rights; pipes
+  and devices are left out, with a warning that names them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat import from_dict
+from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.utils import ignore_patterns
+
+from . import notebook_rebuild as nbr
+
+_NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+class RebuildFromRelease(Preprocessor):
+    """Replace the submitted notebook by the release plus the trainee's written answers."""
+
+    def preprocess(self, nb, resources):
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources.get("nbgrader", {})
+        coursedir = CourseDirectory(parent=self)
+        release = Path(coursedir.format_path(coursedir.release_directory, ".", info.get("assignment", "")))
+        path = release / f"{info.get('notebook', '')}.ipynb"
+        if not path.is_file():
+            self.log.error("No released notebook %s to rebuild from; grading the submission as it is.", path)
+            return nb, resources
+        released = json.loads(path.read_text(encoding="utf-8"))
+        trainee = json.loads(json.dumps(nb))  # plain dicts
+        notes = _carried_notes(trainee)
+        rebuilt, _ = nbr.rebuild(released, trainee, notes)
+        return from_dict(rebuilt), resources
+
+
+def _carried_notes(trainee: dict) -> list[str]:
+    # A note the rebuild step already wrote (it is sanitised again like any trainee text).
+    for cell in trainee.get("cells", [])[:1]:
+        if isinstance(cell, dict) and cell.get("id") == nbr.NOTE_MARKER:
+            text = nbr._source(cell) or ""
+            text = text.removeprefix("> **Note from grading.** ").split(" Your answers were read from")[0]
+            from .sanitize import clean_markdown
+
+            return [clean_markdown(text[:2000])] if text.strip() else []
+    return []
+
+
+def _result_text(cell) -> str | None:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "execute_result":
+            return output.get("data", {}).get("text/plain")
+    return None
+
+
+def check_score(text: str | None, points: float) -> str:
+    """Why a test cell's reported score cannot be used ("" when it is a proper score)."""
+    if text is None:
+        return "the grading code reported no score"
+    if isinstance(text, list):
+        text = "".join(text)
+    if not _NUMBER.match(text or ""):
+        return f"the reported score {text[:40]!r} is not a number"
+    value = float(text)
+    if not math.isfinite(value) or value < 0 or value > points:
+        return f"the reported score {value} is outside 0 to {points:g}"
+    return ""
+
+
+class GuardPartialCredit(Preprocessor):
+    """Turn any autograded test cell whose score is not a finite number in [0, points] into 0."""
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            nbg = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type != "code" or not nbg.get("grade") or nbg.get("solution"):
+                continue
+            outputs = cell.get("outputs", [])
+            if any(o.get("output_type") == "error" for o in outputs):
+                continue  # nbgrader already scores it 0
+            problem = check_score(_result_text(cell), float(nbg.get("points", 0) or 0))
+            if problem:
+                self.log.error("%s: %s; scored 0.", nbg.get("grade_id"), problem)
+                kept = [o for o in outputs if o.get("output_type") != "execute_result"]
+                kept.append(from_dict({"output_type": "error", "ename": "GradingError",
+                                       "evalue": f"This item could not be scored: {problem}. Scored 0; "
+                                       "your instructor has been told.", "traceback": []}))
+                cell.outputs = kept
+        return nb, resources
+
+
+def _special_files(src: str, names: list[str]) -> list[str]:
+    left_out = []
+    for name in names:
+        try:
+            mode = os.lstat(os.path.join(src, name)).st_mode
+        except OSError:
+            left_out.append(name)
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            left_out.append(name)
+    return left_out
+
+
+class SafeCollect(ExchangeCollect):
+    """``nbgrader collect`` that copies links as links and leaves pipes and devices out."""
+
+    def do_copy(self, src, dest, log=None):
+        nbgrader_ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
+                                          max_file_size=self.coursedir.max_file_size, log=self.log)
+
+        def ignore(directory, names):
+            special = _special_files(directory, names)
+            for name in special:
+                self.log.warning("Not collected (not a regular file): %s", os.path.join(directory, name))
+            links = [n for n in names if os.path.islink(os.path.join(directory, n))]
+            # nbgrader's own filter looks at sizes through links; never ask it about a link.
+            plain = [n for n in names if n not in special and n not in links]
+            return set(special) | set(nbgrader_ignore(directory, plain))
+
+        shutil.copytree(src, dest, symlinks=True, ignore=ignore)
