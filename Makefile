@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Jupyter settings and runtime files stay inside the project, not in the user's home.
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 
-.PHONY: install lab test browser-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references
+.PHONY: install lab test browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references
 
 install: $(STAMP)
 
@@ -31,7 +31,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/course/00_orientation.ipynb
 
 ## Every test: unit, widget, nbval notebooks, nbgrader pipeline, adversarial cohort, browser.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps sandbox-deps
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
 	$(BIN)/python -m pytest
 
@@ -47,18 +47,30 @@ browser-deps:
 	    echo "chromium is not installed (apt-get install chromium): the browser tests will be skipped"; \
 	  fi; }
 
+## Debian's bubblewrap, which sandboxes each graded kernel. Without it grading still works, unsandboxed,
+## and says so; the sandbox tests skip and say why.
+sandbox-deps:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's bubblewrap for sandboxed grading..."; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; } >/dev/null 2>&1 \
+	      || echo "bubblewrap could not be installed: graded kernels will not be sandboxed"; \
+	  else \
+	    echo "bubblewrap is not installed (apt-get install bubblewrap): graded kernels will not be sandboxed"; \
+	  fi; }
+
 ## Regenerate exercises/ from solutions/ (commit the result).
 exercises: $(STAMP)
 	@if find solutions -name '*.responses.json*' | grep -q .; then \
 	  echo "solutions/ holds saved answers (*.responses.json): delete them first, they must not be released."; exit 1; fi
 	for dir in solutions/*/; do $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force || exit 1; done
 
-## Tidy the cohort's submissions (renamed, missing or unreadable notebooks), then autograde:
+## Rebuild the cohort's submissions from the release plus each trainee's answers (no trainee code
+## is run), then autograde each trainee in a sandboxed kernel; one bad submission never stops the rest:
 ## make autograde ASSIGNMENT=m01_problem_areas
-autograde: $(STAMP)
+autograde: $(STAMP) sandbox-deps
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<id>"; exit 2; }
-	$(BIN)/python -m ipt_widgets.submissions "$(ASSIGNMENT)"
-	$(BIN)/nbgrader autograde "$(ASSIGNMENT)"
+	$(BIN)/python -m ipt_widgets.instructor.autograde "$(ASSIGNMENT)" --workers $(WORKERS)
 
 ## Rehearse the whole instructor cycle on a synthetic cohort in build/cohort (never the real gradebook):
 ## make cohort-cycle SIZE=40 [ASSIGNMENTS=m01_problem_areas,m10_capstone] [WORKERS=2]
@@ -93,4 +105,4 @@ lint: $(STAMP)
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
 
 clean:
-	rm -rf $(VENV) gradebook.db submitted autograded feedback .exchange .pytest_cache test-artifacts build reports
+	rm -rf $(VENV) gradebook.db submitted received autograded feedback .exchange .pytest_cache test-artifacts build reports

@@ -154,6 +154,17 @@ def test_a_kernel_that_could_not_start_is_graded_again_once():
     assert _grade(api, JOBS[0]) == (False, "NbGraderException") and api.calls == 2
 
 
+def test_a_locked_gradebook_is_waited_for_then_reported(monkeypatch):
+    from ipt_widgets.instructor import parallel
+
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    locked = {"success": False, "log": "sqlite3.OperationalError: database is locked", "error": "NbGraderException"}
+    api = FakeAPI(locked, locked, {"success": True, "log": "", "error": ""})
+    assert parallel._grade(api, JOBS[0]) == (True, "") and api.calls == 3
+    api = FakeAPI(locked, locked, locked)
+    assert parallel._grade(api, JOBS[0]) == (False, "NbGraderException") and api.calls == 3
+
+
 def test_a_submission_that_fails_on_its_own_is_not_graded_twice():
     from ipt_widgets.instructor.parallel import _grade
 

@@ -108,7 +108,8 @@ def _responses(raw: bytes | str | None, stem: str, scratch: Path) -> tuple[str |
     if not loaded.items:
         return None, list(loaded.problems)
     document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "notebook": stem, "items": loaded.items}
-    return json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n", list(loaded.problems)
+    # ASCII escapes: a lone surrogate in a trainee's text can then never break the writing.
+    return json.dumps(document, indent=1, ensure_ascii=True, sort_keys=True) + "\n", list(loaded.problems)
 
 
 def _timestamp(raw: bytes | str | None) -> str | None:
@@ -159,7 +160,7 @@ def rebuild_submission(folder: Path, release: Path, out: Path) -> list[str]:
             (out / f"{stem}{SUFFIX}").write_text(text, encoding="utf-8")
         released = json.loads((release / name).read_text(encoding="utf-8"))
         rebuilt, changed = nbr.rebuild(released, trainee, notes)
-        (out / name).write_text(json.dumps(rebuilt, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out / name).write_text(json.dumps(rebuilt, indent=1) + "\n", encoding="utf-8")
         all_notes += notes + changed
     stamp = _timestamp(read_regular(files["timestamp.txt"], MAX_TIMESTAMP_BYTES) if "timestamp.txt" in files else None)
     if stamp:
@@ -208,11 +209,25 @@ def tidy_assignment(course: Path, assignment: str) -> dict[str, list[str]]:
             continue
         try:
             report_notes = _tidy_one(course, folder, trainee_dir.name, assignment, release)
-        except OSError as exc:  # one unreadable folder must not stop the cohort
-            report_notes = [f"could not rebuild: {exc}"]
+        except Exception as exc:  # one submission, however broken, must not stop the cohort
+            report_notes = [f"could not rebuild ({type(exc).__name__}: {exc}); the release was put in its place"]
+            _fallback(folder, release, report_notes[0])
         if report_notes:
             report[trainee_dir.name] = report_notes
     return report
+
+
+def _fallback(folder: Path, release: Path, note: str) -> None:
+    """The released notebooks alone, with a note: graded as unanswered, never as the raw upload."""
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for path in release.glob("*.ipynb"):
+        released = json.loads(path.read_text(encoding="utf-8"))
+        rebuilt, _ = nbr.rebuild(released, None, [f"Your submission could not be read for grading ({note})."])
+        (folder / path.name).write_text(json.dumps(rebuilt, indent=1) + "\n", encoding="utf-8")
 
 
 def _tidy_one(course: Path, folder: Path, trainee: str, assignment: str, release: Path) -> list[str]:

@@ -96,19 +96,27 @@ def _in_dir(path: Path) -> Iterator[None]:
 # ports, then the kernel binds them, and between the two another grader's kernel can take one
 # (seen once in about 500 parallel jobs). Such a job is graded again, once.
 KERNEL_START_FAILURES = ("Address already in use", "Kernel died before replying to kernel_info")
+# A gradebook held by another writer (another grader, a backup, a stray process) is waited for
+# and tried again; after that only this submission is reported, and the run goes on.
+LOCKED = ("database is locked",)
 
 
-def _grade(api, job: Job, attempts: int = 2) -> Outcome:
+def _grade(api, job: Job, attempts: int = 3) -> Outcome:
+    import time
+
     for attempt in range(1, attempts + 1):
         try:
             result = api.autograde(*job)
         except Exception as exc:  # one bad submission must never stop the others
-            return False, f"{type(exc).__name__}: {exc}"
+            result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
         if result.get("success"):
             return True, ""
         report = f"{result.get('log') or ''}\n{result.get('error') or ''}"
-        if attempt == attempts or not any(failure in report for failure in KERNEL_START_FAILURES):
+        locked = any(lock in report for lock in LOCKED)
+        port_race = any(failure in report for failure in KERNEL_START_FAILURES)
+        if attempt == attempts or not (locked or (port_race and attempt < 2)):
             return False, result.get("error") or report
+        time.sleep(2 * attempt if locked else 0)
 
 
 def _worker(index: int, course: str, db_url: str, shard_url: str, threads: int, tasks, results) -> None:

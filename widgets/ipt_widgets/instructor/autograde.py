@@ -1,0 +1,50 @@
+"""`make autograde ASSIGNMENT=<id>`: rebuild every submission, then grade each trainee on its own.
+
+``nbgrader autograde <id>`` stops the whole run at the first submission that breaks nbgrader
+itself (a locked gradebook, a kernel that cannot start). Here each trainee is one job of
+:func:`.parallel.autograde_jobs`: a locked gradebook is waited for and tried again, a failure is
+reported with the trainee's name, and every other trainee is still graded. The command says
+whether graded kernels are sandboxed, and exits 1 when any submission could not be graded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..submissions import tidy_assignment
+from .parallel import autograde_jobs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("assignment")
+    parser.add_argument("--course", type=Path, default=Path.cwd(), help="course root (default: here)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+    course = args.course.resolve()
+    try:
+        notes = tidy_assignment(course, args.assignment)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for trainee, lines in notes.items():
+        for line in lines:
+            print(f"{trainee}: {line}")
+    from ..sandbox import status
+
+    print(status())
+    submitted = course / "submitted"
+    trainees = sorted(p.parent.name for p in submitted.glob(f"*/{args.assignment}") if p.is_dir())
+    outcomes = autograde_jobs(course, [(args.assignment, t) for t in trainees], workers=args.workers)
+    failed = {job[1]: error for job, (ok, error) in outcomes.items() if not ok}
+    for trainee, error in failed.items():
+        print(f"NOT GRADED {trainee}: {error.strip().splitlines()[-1] if error.strip() else 'unknown error'}")
+    print(f"{args.assignment}: {len(outcomes) - len(failed)} graded, {len(failed)} not graded.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
