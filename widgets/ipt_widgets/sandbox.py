@@ -122,11 +122,19 @@ def _open_parents(paths: list[Path]) -> list[str]:
     return args
 
 
+def _usable_dir(path: Path | None) -> Path | None:
+    try:
+        return path if path is not None and path.is_dir() else None
+    except OSError:  # a cache folder we may not even look at is no cache
+        return None
+
+
 def bwrap_command(kernel_cmd: list[str], *, cwd: Path, scratch: Path, cache: Path | None, limits: dict) -> list[str]:
     """The full command line: bwrap, then the limits, then the kernel."""
     ok, exe = bwrap_works()
     if not ok:
         raise RuntimeError(exe)
+    cache = _usable_dir(cache)
     # As root, no user namespace: the kernel then drops to the real `nobody` (see below). Otherwise
     # an unprivileged user namespace is what lets bwrap make the others.
     unshare = (["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
@@ -134,11 +142,11 @@ def bwrap_command(kernel_cmd: list[str], *, cwd: Path, scratch: Path, cache: Pat
     args = [exe, *unshare, "--die-with-parent", "--new-session", "--clearenv",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     args += _system_binds()
-    binds = [*package_roots(), cwd, scratch] + ([cache] if cache is not None and cache.is_dir() else [])
+    binds = [*package_roots(), cwd, scratch] + ([cache] if cache is not None else [])
     args += _open_parents(binds)
     for root in package_roots():
         args += ["--ro-bind", str(root), str(root)]
-    if cache is not None and cache.is_dir():
+    if cache is not None:
         args += ["--ro-bind", str(cache), str(cache), "--setenv", "IPT_EMBEDDING_CACHE", str(cache)]
     else:
         args += ["--setenv", "IPT_EMBEDDING_CACHE", "off"]
