@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
-
 from ipt_widgets import sandbox
 
 pytestmark = pytest.mark.slow
@@ -28,13 +26,22 @@ def run_cells(folder: Path, *sources: str, **km) -> list[str]:
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    client = NotebookClient(nb, kernel_manager_class=sandbox.SandboxedKernelManager, timeout=30, allow_errors=True,
-                            resources={"metadata": {"path": str(folder)}}, **km)
+    client = NotebookClient(
+        nb,
+        kernel_manager_class=sandbox.SandboxedKernelManager,
+        timeout=30,
+        allow_errors=True,
+        resources={"metadata": {"path": str(folder)}},
+        **km,
+    )
     client.execute()
     texts = []
     for cell in nb.cells:
-        texts.append("".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") or o.get("ename", "")
-                             for o in cell.outputs))
+        texts.append(
+            "".join(
+                o.get("text", "") or o.get("data", {}).get("text/plain", "") or o.get("ename", "") for o in cell.outputs
+            )
+        )
     return texts
 
 
@@ -109,7 +116,8 @@ def test_limits_hold(course):
         work,
         "try:\n    b = bytearray(8 * 1024**3)\nexcept MemoryError:\n    print('memory limit')",
         "import os\nn = 0\ntry:\n    while n < 5000:\n        pid = os.fork()\n        if pid == 0:\n"
-        "            import time; time.sleep(30); os._exit(0)\n        n += 1\nexcept OSError:\n    print('process limit', n)",
+        "            import time; time.sleep(30); os._exit(0)\n        n += 1\n"
+        "except OSError:\n    print('process limit', n)",
     )
     assert "memory limit" in out[0]
     assert "process limit" in out[1]
@@ -149,8 +157,10 @@ def test_require_refuses_to_grade_unsandboxed(monkeypatch, tmp_path):
 def test_unsandboxed_kernels_still_get_their_own_home(monkeypatch, tmp_path):
     monkeypatch.setenv("IPT_SANDBOX", "off")
     monkeypatch.setenv("IPT_TEST_SECRET", "s3cret")
-    out = run_cells(tmp_path, "import os, pathlib; print(pathlib.Path.home() != pathlib.Path('/root'), "
-                              "'IPT_TEST_SECRET' in os.environ)")
+    out = run_cells(
+        tmp_path,
+        "import os, pathlib; print(pathlib.Path.home() != pathlib.Path('/root'), 'IPT_TEST_SECRET' in os.environ)",
+    )
     assert out[0].strip() == "True False"
 
 
@@ -173,8 +183,13 @@ def test_as_a_normal_user_too(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     monkeypatch.setattr(sandbox, "package_roots", lambda: [])
     limits = {"memory": 2 * 1024**3, "cpu": 60, "fsize": 10**7, "nproc": 4096}
-    cmd = sandbox.bwrap_command(["/usr/bin/python3", "-c", "import os; print(os.getuid(), sorted(os.listdir('/')))"],
-                                cwd=work, scratch=scratch, cache=None, limits=limits)
+    cmd = sandbox.bwrap_command(
+        ["/usr/bin/python3", "-c", "import os; print(os.getuid(), sorted(os.listdir('/')))"],
+        cwd=work,
+        scratch=scratch,
+        cache=None,
+        limits=limits,
+    )
     assert "--unshare-all" in cmd and "setpriv" not in cmd
     drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
     run = subprocess.run([*drop, *cmd], capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})

@@ -169,7 +169,13 @@ def test_rebuild_step_reported_its_notes(graded):
 def test_only_allowlisted_files_reach_the_kernel(released_course, graded):
     autograded = released_course / "autograded" / "extra_files" / ASSIGNMENT
     names = {p.name for p in autograded.iterdir()}
-    assert names <= {f"{ASSIGNMENT}.ipynb", f"{ASSIGNMENT}.responses.json", "cases.yaml", "drafts.yaml", "timestamp.txt"}
+    assert names <= {
+        f"{ASSIGNMENT}.ipynb",
+        f"{ASSIGNMENT}.responses.json",
+        "cases.yaml",
+        "drafts.yaml",
+        "timestamp.txt",
+    }
     received = released_course / "received" / "extra_files" / ASSIGNMENT
     assert (received / "notes.txt").exists()  # the original submission is kept, untouched
 

@@ -43,14 +43,15 @@ ATTACKS = {
     f".read_text()[:5000])\nprint(pathlib.Path('{UP}/gradebook.db').read_bytes()[:5000])",
     "harm_others": f"import pathlib\nfor p in pathlib.Path('{UP}').glob('*/*/{M01}/{M01}.responses.json'):\n"
     "    p.write_text('')",
-    "startup_file": "import os, pathlib\nfor home in [pathlib.Path.home(), pathlib.Path(os.environ.get('HOME', '/'))]:\n"
+    "startup_file": "import os, pathlib\n"
+    "for home in [pathlib.Path.home(), pathlib.Path(os.environ.get('HOME', '/'))]:\n"
     "    d = home / '.ipython/profile_default/startup'\n    d.mkdir(parents=True, exist_ok=True)\n"
     f"    (d / '00-{MARK}.py').write_text('import builtins; builtins.min = lambda *a, **k: 0')",
     "drop_into_solutions": f"import pathlib\npathlib.Path('{UP}/solutions/{M01}/{MARK}.txt').write_text('x')",
     "detached_process": f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', "
     f"'import time; time.sleep(600)', '{MARK}'], start_new_session=True)",
     "lock_gradebook": f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import sqlite3, time; "
-    f"c = sqlite3.connect(\"{UP}/gradebook.db\"); c.execute(\"BEGIN EXCLUSIVE\"); time.sleep(600)', '{MARK}'], "
+    f'c = sqlite3.connect("{UP}/gradebook.db"); c.execute("BEGIN EXCLUSIVE"); time.sleep(600)\', \'{MARK}\'], '
     "start_new_session=True)",
     "network": "import socket\ns = socket.socket(); s.connect(('127.0.0.1', 22))",
     "sleep": "import time\ntime.sleep(3000)",
@@ -65,6 +66,7 @@ def answer_cells(nb):
 def with_code(code):
     def edit(nb):
         answer_cells(nb)[0].source = code
+
     return edit
 
 
@@ -79,8 +81,12 @@ def html_cells(nb):
 
 
 def responses_bytes(items, assignment=M01):
-    doc = {"format": "ipt-course-responses", "version": 1, "notebook": assignment,
-           "items": {k: {"value": v} for k, v in items.items()}}
+    doc = {
+        "format": "ipt-course-responses",
+        "version": 1,
+        "notebook": assignment,
+        "items": {k: {"value": v} for k, v in items.items()},
+    }
     return json.dumps(doc).encode()
 
 
@@ -136,8 +142,19 @@ def hostile(tmp_path_factory):
     expected["bom"] = total
     first = next(iter(perfect))
     lone = {**perfect, first: {**perfect[first], "rationale": "\ud800 oops"}}
-    submit(course, "lone_surrogate", M01, json.dumps({"format": "ipt-course-responses", "version": 1,
-           "notebook": M01, "items": {k: {"value": v} for k, v in lone.items()}}).encode())
+    submit(
+        course,
+        "lone_surrogate",
+        M01,
+        json.dumps(
+            {
+                "format": "ipt-course-responses",
+                "version": 1,
+                "notebook": M01,
+                "items": {k: {"value": v} for k, v in lone.items()},
+            }
+        ).encode(),
+    )
     expected["lone_surrogate"] = total
     submit(course, "huge_integer", M01, raw.replace(b'"version": 1', b'"version": ' + b"9" * 5000))
     expected["huge_integer"] = 0.0
@@ -152,20 +169,38 @@ def hostile(tmp_path_factory):
         for cell in nb.cells:
             if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution"):
                 cell.source = "My plan <script>window.__pwned=1</script> [see](javascript:alert(1)) **bold**"
+
     submit(course, "script_answer", M10, None, edit=script_answer)
 
     before = snapshot(course)
-    env = dict(os.environ, IPT_TEST_SECRET=SECRET, PATH=os.pathsep.join([str(Path(sys.executable).parent),
-                                                                         os.environ.get("PATH", "")]))
-    runs = [subprocess.run([sys.executable, "-m", "ipt_widgets.instructor.autograde", a, "--course", str(course)],
-                           capture_output=True, text=True, timeout=1500, env=env) for a in (M01, M10)]
+    env = dict(
+        os.environ,
+        IPT_TEST_SECRET=SECRET,
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "ipt_widgets.instructor.autograde", a, "--course", str(course)],
+            capture_output=True,
+            text=True,
+            timeout=1500,
+            env=env,
+        )
+        for a in (M01, M10)
+    ]
     run_nbgrader(course, "generate_feedback", M01)
     run_nbgrader(course, "generate_feedback", M10)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {name: gb.find_submission(M01, name).score for name in expected}
     feedback = {p.parts[-3]: p.read_text(encoding="utf-8") for p in (course / "feedback").glob("*/*/*.html")}
-    return {"course": course, "expected": expected, "scores": scores, "before": before, "runs": runs,
-            "feedback": feedback}
+    return {
+        "course": course,
+        "expected": expected,
+        "scores": scores,
+        "before": before,
+        "runs": runs,
+        "feedback": feedback,
+    }
 
 
 def test_the_run_grades_everyone(hostile):
@@ -173,9 +208,24 @@ def test_the_run_grades_everyone(hostile):
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
 
-@pytest.mark.parametrize("name", ["honest_perfect", "honest_perfect_2", *ATTACKS, "script_everywhere",
-                                  "shadow_module", "symlinked_responses", "dangling_link", "named_pipe",
-                                  "cells_not_objects", "bom", "lone_surrogate", "huge_integer", "deep_nesting"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "honest_perfect",
+        "honest_perfect_2",
+        *ATTACKS,
+        "script_everywhere",
+        "shadow_module",
+        "symlinked_responses",
+        "dangling_link",
+        "named_pipe",
+        "cells_not_objects",
+        "bom",
+        "lone_surrogate",
+        "huge_integer",
+        "deep_nesting",
+    ],
+)
 def test_each_trainee_gets_exactly_the_honest_score(hostile, name):
     assert hostile["scores"][name] == pytest.approx(hostile["expected"][name], abs=1e-6)
 
@@ -189,7 +239,8 @@ def test_no_file_outside_grading_changed(hostile):
 def test_no_secret_reaches_any_feedback(hostile):
     model_answer = json.loads((hostile["course"] / "solutions" / M10 / f"{M10}.ipynb").read_text())
     solution_text = next(
-        "".join(c["source"]) for c in model_answer["cells"]
+        "".join(c["source"])
+        for c in model_answer["cells"]
         if c["cell_type"] == "markdown" and c["metadata"].get("nbgrader", {}).get("solution")
     )
     for name, html in hostile["feedback"].items():
@@ -210,7 +261,9 @@ def test_no_script_survives_into_graded_notebooks_or_feedback(hostile):
 
 def test_a_written_answer_survives_sanitised(hostile):
     nb = nbformat.read(hostile["course"] / "autograded" / "script_answer" / M10 / f"{M10}.ipynb", 4)
-    answers = [c.source for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")]
+    answers = [
+        c.source for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")
+    ]
     assert answers and all("My plan" in a and "**bold**" in a for a in answers)
 
 
@@ -224,3 +277,33 @@ def test_links_and_pipes_are_refused_with_a_note(hostile):
     assert "is a link" in fb["symlinked_responses"] and "is a link" in fb["dangling_link"]
     assert "not a regular file" in fb["named_pipe"] or "could not be read" in fb["named_pipe"]
     assert "<img src=x" not in fb["cells_not_objects"]
+
+
+def test_links_planted_in_the_exchange_are_never_followed(tmp_path):
+    """The exchange's inbound folder is writable by every trainee: a link planted there must reach
+    the instructor as a link (then refused), never as the file it points to."""
+    import shutil
+
+    from ipt_widgets.instructor.cycle import _as_trainee
+    from ipt_widgets.instructor.parallel import _in_dir, make_api
+    from ipt_widgets.submissions import tidy_assignment
+
+    course = make_course_copy(tmp_path / "course")
+    (course / ".exchange").mkdir(mode=0o777)
+    with _in_dir(course):
+        api = make_api(course)
+        assert api.generate_assignment(M01, force=True)["success"]
+        assert api.release_assignment(M01)["success"]
+        home = tmp_path / "mallory"
+        shutil.copytree(course / "exercises" / M01, home / M01)
+        _as_trainee("submit", course, home, M01, "mallory")
+        inbound = next((course / ".exchange").glob(f"*/inbound/mallory+{M01}+*"))
+        (inbound / f"{M01}.responses.json").symlink_to(course / "nbgrader_config.py")
+        (inbound / "key.ipynb").symlink_to(course / "solutions" / M10 / f"{M10}.ipynb")
+        assert api.collect(M01)["success"]
+    folder = course / "submitted" / "mallory" / M01
+    assert (folder / f"{M01}.responses.json").is_symlink()
+    notes = tidy_assignment(course, M01)["mallory"]
+    assert any("is a link" in n for n in notes)
+    assert sorted(p.name for p in folder.iterdir()) == [f"{M01}.ipynb", "timestamp.txt"]
+    assert "c.CourseDirectory" not in (folder / f"{M01}.ipynb").read_text()

@@ -103,9 +103,17 @@ class GuardPartialCredit(Preprocessor):
             if problem:
                 self.log.error("%s: %s; scored 0.", nbg.get("grade_id"), problem)
                 kept = [o for o in outputs if o.get("output_type") != "execute_result"]
-                kept.append(from_dict({"output_type": "error", "ename": "GradingError",
-                                       "evalue": f"This item could not be scored: {problem}. Scored 0; "
-                                       "your instructor has been told.", "traceback": []}))
+                kept.append(
+                    from_dict(
+                        {
+                            "output_type": "error",
+                            "ename": "GradingError",
+                            "evalue": f"This item could not be scored: {problem}. Scored 0; "
+                            "your instructor has been told.",
+                            "traceback": [],
+                        }
+                    )
+                )
                 cell.outputs = kept
         return nb, resources
 
@@ -127,8 +135,12 @@ class SafeCollect(ExchangeCollect):
     """``nbgrader collect`` that copies links as links and leaves pipes and devices out."""
 
     def do_copy(self, src, dest, log=None):
-        nbgrader_ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
-                                          max_file_size=self.coursedir.max_file_size, log=self.log)
+        nbgrader_ignore = ignore_patterns(
+            exclude=self.coursedir.ignore,
+            include=self.coursedir.include,
+            max_file_size=self.coursedir.max_file_size,
+            log=self.log,
+        )
 
         def ignore(directory, names):
             special = _special_files(directory, names)

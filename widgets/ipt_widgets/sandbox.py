@@ -44,8 +44,18 @@ from traitlets import Float, Integer, Unicode
 
 ENV_SETTING = "IPT_SANDBOX"
 # Variables a graded kernel may inherit; everything else in the grader's environment stays out.
-PASSED_ENV = ("LANG", "LC_ALL", "LC_CTYPE", "NBGRADER_EXECUTION", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-              "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "PYTHONHASHSEED")
+PASSED_ENV = (
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "NBGRADER_EXECUTION",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "PYTHONHASHSEED",
+)
 NOBODY = 65534
 
 
@@ -86,7 +96,11 @@ def package_roots() -> list[Path]:
     """Folders the kernel must read: the Python installation, the venv, the course package."""
     import ipt_widgets
 
-    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), Path(ipt_widgets.__file__).resolve().parents[1]}
+    roots = {
+        Path(sys.base_prefix).resolve(),
+        Path(sys.prefix).resolve(),
+        Path(ipt_widgets.__file__).resolve().parents[1],
+    }
     # Anything else on sys.path (an editable install's finder, a model package) that is a folder.
     for entry in sys.path:
         path = Path(entry or ".").resolve()
@@ -137,10 +151,24 @@ def bwrap_command(kernel_cmd: list[str], *, cwd: Path, scratch: Path, cache: Pat
     cache = _usable_dir(cache)
     # As root, no user namespace: the kernel then drops to the real `nobody` (see below). Otherwise
     # an unprivileged user namespace is what lets bwrap make the others.
-    unshare = (["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
-               if os.geteuid() == 0 else ["--unshare-all"])
-    args = [exe, *unshare, "--die-with-parent", "--new-session", "--clearenv",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    unshare = (
+        ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+        if os.geteuid() == 0
+        else ["--unshare-all"]
+    )
+    args = [
+        exe,
+        *unshare,
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
     args += _system_binds()
     binds = [*package_roots(), cwd, scratch] + ([cache] if cache is not None else [])
     args += _open_parents(binds)
@@ -151,18 +179,38 @@ def bwrap_command(kernel_cmd: list[str], *, cwd: Path, scratch: Path, cache: Pat
     else:
         args += ["--setenv", "IPT_EMBEDDING_CACHE", "off"]
     args += ["--ro-bind", str(cwd), str(cwd), "--bind", str(scratch), str(scratch), "--chdir", str(cwd)]
-    env = {"HOME": str(scratch / "home"), "TMPDIR": str(scratch / "tmp"), "IPYTHONDIR": str(scratch / "ipython"),
-           "MPLCONFIGDIR": str(scratch / "tmp"), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-           "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        "HOME": str(scratch / "home"),
+        "TMPDIR": str(scratch / "tmp"),
+        "IPYTHONDIR": str(scratch / "ipython"),
+        "MPLCONFIGDIR": str(scratch / "tmp"),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     env.update({k: os.environ[k] for k in PASSED_ENV if k in os.environ})
     for key, value in env.items():
         args += ["--setenv", key, value]
-    inner = ["/usr/bin/prlimit", f"--as={limits['memory']}", f"--cpu={limits['cpu']}",
-             f"--fsize={limits['fsize']}", f"--nproc={limits['nproc']}", "--"]
+    inner = [
+        "/usr/bin/prlimit",
+        f"--as={limits['memory']}",
+        f"--cpu={limits['cpu']}",
+        f"--fsize={limits['fsize']}",
+        f"--nproc={limits['nproc']}",
+        "--",
+    ]
     if os.geteuid() == 0 and shutil.which("setpriv"):
         # Root's processes are never counted against a process limit: run the kernel as nobody.
-        inner = ["/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-                 "--inh-caps=-all", "--bounding-set=-all", "--", *inner]
+        inner = [
+            "/usr/bin/setpriv",
+            f"--reuid={NOBODY}",
+            f"--regid={NOBODY}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--",
+            *inner,
+        ]
     return [*args, "--", *inner, *kernel_cmd]
 
 
@@ -229,8 +277,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         from .scoring.encoder import cache_dir
 
         cwd = Path(self._launch_args.get("cwd") or os.getcwd()).resolve()
-        limits = {"memory": self.memory_limit, "cpu": self.cpu_limit, "fsize": self.file_size_limit,
-                  "nproc": _user_processes() + self.process_limit}
+        limits = {
+            "memory": self.memory_limit,
+            "cpu": self.cpu_limit,
+            "fsize": self.file_size_limit,
+            "nproc": _user_processes() + self.process_limit,
+        }
         return bwrap_command(cmd, cwd=cwd, scratch=self._scratch, cache=cache_dir(), limits=limits)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):

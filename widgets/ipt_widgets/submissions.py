@@ -150,8 +150,10 @@ def rebuild_submission(folder: Path, release: Path, out: Path) -> list[str]:
             raw = read_regular(source, MAX_NOTEBOOK_BYTES)
             trainee, problem = nbr.parse_notebook(raw)
             if problem:
-                notes.append(f"The submitted '{safe_name(source.name)}' could not be read ({problem}), so the "
-                             "released notebook was graded in its place.")
+                notes.append(
+                    f"The submitted '{safe_name(source.name)}' could not be read ({problem}), so the "
+                    "released notebook was graded in its place."
+                )
         resp_path = files.get(f"{stem}{SUFFIX}")
         raw_resp = read_regular(resp_path, MAX_BYTES) if resp_path else None
         text, problems = _responses(raw_resp, stem, out)

@@ -1,0 +1,81 @@
+"""The partial-credit guard and the link-safe collect, on their own."""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+import pytest
+from ipt_widgets.nbgrader_guard import GuardPartialCredit, SafeCollect, check_score
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("2.0", True),
+        ("0", True),
+        ("1.5", True),
+        ("2", True),
+        ("nan", False),
+        ("inf", False),
+        ("-1.0", False),
+        ("2.5", False),
+        ("'2.0'", False),
+        ("None", False),
+        (None, False),
+        ("1e400", False),
+        ("", False),
+        ("<IPython.core.display.HTML object>", False),
+        ("0x2", False),
+    ],
+)
+def test_check_score(text, ok):
+    assert (check_score(text, 2.0) == "") is ok
+
+
+def graded_notebook(result_outputs):
+    cell = nbformat.v4.new_code_cell("grade()")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "points": 2, "grade_id": "g1"}
+    cell.outputs = result_outputs
+    answer = nbformat.v4.new_code_cell("x = 1")
+    answer.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "a1"}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [answer, cell]
+    return nb
+
+
+def result(text):
+    return nbformat.v4.new_output("execute_result", data={"text/plain": text}, execution_count=1)
+
+
+@pytest.mark.parametrize("outputs", [[], [result("nan")], [result("-3")], [result("7")], [result("'x'")]])
+def test_forged_or_missing_scores_become_errors(outputs):
+    from nbgrader.utils import determine_grade
+
+    nb, _ = GuardPartialCredit().preprocess(graded_notebook(outputs), {})
+    cell = nb.cells[1]
+    assert cell.outputs[-1].output_type == "error" and "could not be scored" in cell.outputs[-1].evalue
+    assert determine_grade(cell)[0] == 0
+
+
+def test_a_proper_score_is_left_alone():
+    from nbgrader.utils import determine_grade
+
+    nb, _ = GuardPartialCredit().preprocess(graded_notebook([result("1.25")]), {})
+    assert determine_grade(nb.cells[1])[0] == 1.25
+
+
+def test_collect_copies_links_as_links_and_leaves_pipes_out(tmp_path):
+    src, dest = tmp_path / "exchange" / "alice", tmp_path / "submitted" / "alice"
+    src.mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("instructor only")
+    (src / "a.responses.json").symlink_to(tmp_path / "secret.txt")
+    (src / "a.ipynb").write_text("{}")
+    os.mkfifo(src / "pipe.ipynb")
+    from nbgrader.coursedir import CourseDirectory
+
+    collect = SafeCollect(coursedir=CourseDirectory())
+    collect.do_copy(str(src), str(dest))
+    assert (dest / "a.ipynb").read_text() == "{}"
+    assert (dest / "a.responses.json").is_symlink()  # the rebuild step refuses it, with a note
+    assert not (dest / "pipe.ipynb").exists()
