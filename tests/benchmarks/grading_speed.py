@@ -7,7 +7,13 @@
    in one nbgrader process, so drift and warm-up fall on both alike. The ratio of the two
    per-notebook costs is what the course adds to nbgrader's own cost (goal: at most 1.15). The
    embedding cache starts empty, so the first free-text kernel's extra work is counted.
-2. **Parallel grading.** One cohort's (assignment, trainee) jobs graded serially (in-process, as
+2. **Cost of the protections.** The same cohort graded the way the course grades (every
+   submission rebuilt from the release first, the notebook rebuilt again inside autograde, the
+   partial-credit guard, each kernel in the bubblewrap sandbox) and the way it graded before
+   those protections existed (nbgrader's default steps, an unsandboxed kernel, no rebuild), turn
+   about, in one process. The rebuild step's own time is counted on the protected side (goal:
+   at most 1.15).
+3. **Parallel grading.** One cohort's (assignment, trainee) jobs graded serially (in-process, as
    `make cohort-cycle WORKERS=1` does) and with one worker per core (each into its own copy of
    the SQLite gradebook, copied into the course gradebook as it goes), turn about, ``--rounds``
    times: the speed-up, then the gradebook's integrity.
@@ -105,6 +111,50 @@ def overhead(course: Path, assignments: list[str], students: list[str]) -> None:
     )
 
 
+NBGRADER_SANITIZE = ["nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
+                     "nbgrader.preprocessors.OverwriteKernelspec", "nbgrader.preprocessors.OverwriteCells",
+                     "nbgrader.preprocessors.CheckCellMetadata"]
+NBGRADER_AUTOGRADE = ["nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+                      "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+                      "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+                      "nbgrader.preprocessors.CheckCellMetadata"]
+UNPROTECTED = {
+    "Autograde": {"sanitize_preprocessors": NBGRADER_SANITIZE, "autograde_preprocessors": NBGRADER_AUTOGRADE},
+    "Execute": {"kernel_manager_class": "jupyter_client.manager.AsyncKernelManager",
+                "extra_arguments": ["--IPKernelApp.log_level=ERROR"]},
+}
+
+
+def protections(course: Path, assignments: list[str], students: list[str]) -> None:
+    from ipt_widgets.instructor.parallel import make_api
+    from ipt_widgets.sandbox import status
+    from ipt_widgets.submissions import tidy_assignment
+
+    print(f"\n{status()}")
+    apis = {"protected": make_api(course), "unprotected": make_api(course, overrides=UNPROTECTED)}
+    totals = {"protected": 0.0, "unprotected": 0.0}
+    print(f"{'assignment':<28}{'protected s/nb':>15}{'before s/nb':>13}{'ratio':>8}")
+    for aid in assignments:
+        started = time.perf_counter()
+        tidy_assignment(course, aid)
+        times = {"protected": time.perf_counter() - started, "unprotected": 0.0}
+        for n, student in enumerate(students):
+            order = ["protected", "unprotected"] if n % 2 == 0 else ["unprotected", "protected"]
+            for name in order:
+                started = time.perf_counter()
+                result = apis[name].autograde(aid, student)
+                times[name] += time.perf_counter() - started
+                if not result["success"]:
+                    raise RuntimeError(f"{name} {aid}/{student}: {result['error'][-800:]}")
+        for name in totals:
+            totals[name] += times[name]
+        p, u = times["protected"] / len(students), times["unprotected"] / len(students)
+        print(f"{aid:<28}{p:>15.2f}{u:>13.2f}{p / u:>8.2f}")
+    n = len(students) * len(assignments)
+    p, u = totals["protected"] / n, totals["unprotected"] / n
+    print(f"{'all':<28}{p:>15.2f}{u:>13.2f}{p / u:>8.2f}   <- with the protections / before them (goal <= 1.15)")
+
+
 def parallel(course: Path, assignments: list[str], students: list[str], rounds: int) -> None:
     from ipt_widgets.instructor.parallel import autograde_jobs
 
@@ -153,7 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["IPT_EMBEDDING_CACHE"] = str(workdir / "embedding-cache")  # starts empty
     print(f"Preparing {len(assignments)} assignments and their bare twins for {args.trainees} trainees...")
     course, students = prepare(workdir / "course", assignments, args.trainees)
+    from ipt_widgets.instructor.warm import warm_embedding_cache
+
+    started = time.perf_counter()
+    warmed = warm_embedding_cache(course, assignments)  # as every grading run does first
+    print(f"Embedding cache filled for {warmed} free-text references in {time.perf_counter() - started:.1f} s")
     overhead(course, assignments, students)
+    protections(course, assignments, students)
     parallel(course, [a for a in PARALLEL_ASSIGNMENTS if a in assignments] or assignments[:3], students, args.rounds)
     return 0
 

@@ -289,6 +289,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._sandboxed:
             kw.pop("env", None)  # bwrap --clearenv sets the kernel's whole environment
             kw["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+            # Outside Jupyter's own process tree (bwrap drops JPY_PARENT_PID) the kernel prints its
+            # connection banner on stdout, once per graded notebook; its errors still show on stderr.
+            kw["stdout"] = subprocess.DEVNULL
         await super()._async_launch_kernel(kernel_cmd, **kw)
         if self.notebook_timeout > 0:
             self._timer = threading.Timer(self.notebook_timeout, self._out_of_time)

@@ -65,7 +65,7 @@ def scripts_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
 
 
-def make_api(course: Path, db_url: str | None = None):
+def make_api(course: Path, db_url: str | None = None, overrides: dict | None = None):
     """An in-process nbgrader API for the course (quiet: errors are returned, not printed)."""
     import logging
 
@@ -75,6 +75,10 @@ def make_api(course: Path, db_url: str | None = None):
 
     scripts_on_path()
     config = load_config(course, db_url)
+    if overrides:
+        from traitlets.config import Config
+
+        config.merge(Config(overrides))
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir, Authenticator(config=config), config=config)
     api.log.setLevel(logging.ERROR)
@@ -178,6 +182,10 @@ def autograde_jobs(
     jobs = list(dict.fromkeys(jobs))
     if not jobs:
         return {}
+    from .warm import warm_embedding_cache
+
+    # Sandboxed kernels read the embedding cache but may not write it: fill it here, once.
+    warm_embedding_cache(course, sorted({aid for aid, _ in jobs}))
     url = db_url or course_db_url(course)
     workers = max(1, min(workers, len(jobs)))
     threads = max(1, (os.cpu_count() or 1) // workers)
