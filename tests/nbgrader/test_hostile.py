@@ -173,6 +173,10 @@ def hostile(tmp_path_factory):
     submit(course, "script_answer", M10, None, edit=script_answer)
 
     before = snapshot(course)
+    honest_files = {
+        name: {p.name: p.read_bytes() for p in (course / "submitted" / name / M01).iterdir()}
+        for name in ("honest_perfect", "honest_perfect_2")
+    }
     env = dict(
         os.environ,
         IPT_TEST_SECRET=SECRET,
@@ -232,6 +236,9 @@ def test_each_trainee_gets_exactly_the_honest_score(hostile, name):
 
 def test_no_file_outside_grading_changed(hostile):
     assert snapshot(hostile["course"]) == hostile["before"]
+    for name, files in hostile["honest_files"].items():  # the honest trainees' originals, kept untouched
+        kept = hostile["course"] / "received" / name / M01
+        assert {p.name: p.read_bytes() for p in kept.iterdir() if p.name != ".manifest.json"} == files
     home = Path.home() / ".ipython/profile_default/startup"
     assert not list(home.glob(f"*{MARK}*")) if home.exists() else True
 
