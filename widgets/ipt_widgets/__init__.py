@@ -25,7 +25,7 @@ _EXPORTS = {
     "TranscriptCoder": "ipt_widgets.ui.transcript",
     "SymptomTracker": "ipt_widgets.ui.symptoms",
     "InterventionDrafter": "ipt_widgets.ui.drafter",
-    "load_draft_tasks": "ipt_widgets.formulations",
+    "load_draft_tasks": "ipt_widgets.drafts",  # never raises; formulations.load_draft_tasks does
     "load_references": "ipt_widgets.formulations",
     "score_draft": "ipt_widgets.scoring.free_text",
     "load_casebook": "ipt_widgets.casebook",
