@@ -203,7 +203,11 @@ def read_case_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise ValueError(f"{path}: is not UTF-8 text") from None
     except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: is not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        context = " ".join(str(getattr(exc, "context", None) or "").split())
+        raise ValueError(f"{where}: is not valid YAML ({problem}{', ' + context if context else ''})") from None
 
 
 def _check_complete_feedback(ref: ClassificationReference, where: str, raw: Any = None) -> None:

@@ -93,9 +93,20 @@ def _check_free_text(path: Path, data: Mapping[str, Any], score_references: bool
             if score_references:
                 findings += [warning(f"{path}: {w}") for ref in refs.values() for w in check_reference(ref)]
             return findings
-        load_draft_tasks(path)
     except ValueError as exc:
         return [error(str(exc))]
+    findings = _released_drafts(path, data)
+    if not findings:
+        try:
+            load_draft_tasks(path)
+        except ValueError as exc:
+            findings.append(error(str(exc)))
+    return findings
+
+
+def _released_drafts(path: Path, data: Mapping[str, Any]) -> list[Finding]:
+    """A released free-text file: the case and prompt only, with known fields."""
+    findings = []
     for n, raw in enumerate(data.get("references") or [], 1):
         where = f"{path}: reference {raw.get('id')!r}" if isinstance(raw, Mapping) else f"{path}: reference {n}"
         leaked = [k for k in ANSWER_DRAFT_FIELDS if isinstance(raw, Mapping) and k in raw]

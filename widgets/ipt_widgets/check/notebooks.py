@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +109,11 @@ def check_notebook(path: Path, ids_of) -> list[Finding]:
     except (OSError, ValueError) as exc:
         return [error(f"{path}: is not a readable notebook ({exc})")]
     files = setup_files(nb, path.parent)
-    findings: list[Finding] = []
+    findings: list[Finding] = [
+        error(f"{path}: the set-up cell loads {file.name} ({var} = ...), which does not exist in {file.parent}")
+        for var, (_kind, file) in files.items()
+        if not file.exists()
+    ]
     used: set[tuple[str, str]] = set()
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
@@ -123,7 +126,7 @@ def check_notebook(path: Path, ids_of) -> list[Finding]:
         for kind, item_id, file, line in item_uses(tree, files):
             used.add((kind, item_id))
             known = ids_of(file).get(kind, set())
-            if item_id not in known:
+            if item_id not in known and file.exists():
                 hint = suggestion(item_id, known)
                 findings.append(error(f"{where}, line {line}: no {kind} item {item_id!r} in {file.name}{hint}"))
     if any("nbgrader" in c.get("metadata", {}) for c in nb.get("cells", [])):
@@ -240,5 +243,3 @@ def _test_cell(path: Path, where: str, cell, meta, ids_of, findings: list[Findin
         findings.append(error(f"{where}: checks and grades different items ({', '.join(sorted(items))})"))
     return items
 
-
-_NUMBER = re.compile(r"\d+")
