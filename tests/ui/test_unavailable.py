@@ -52,3 +52,24 @@ def test_an_unreadable_drafts_file_gives_a_message_per_drafter(tmp_path, store):
     assert drafts.errors and not drafts
     widget = InterventionDrafter.for_task(drafts["x"], store)
     assert "This exercise is not available" in widget.value
+
+
+def test_every_widget_can_be_answered_from_python(tmp_path, store, saved):
+    from ipt_widgets.formulations import load_draft_tasks as strict_drafts
+    from ipt_widgets.ui.timeline import MoodTimeline
+
+    from tests.conftest import REPO
+
+    book = load_casebook(REPO / "course" / "cases" / "02_initial_phase.yaml", strict=True)
+    case = next(iter(book.timeline.values()))
+    timeline = MoodTimeline(case, store)
+    first, second = (e.id for e in case.events[:2])
+    timeline.link(onset=first, worsening=second)
+    assert saved(case.id)["onset"] == first and saved(case.id)["worsening"] == second
+    timeline.set_answer({**timeline.saved_value, "onset": second})
+    assert saved(case.id)["onset"] == second
+    task = next(iter(strict_drafts(REPO / "course" / "cases" / "03_grief_drafts.yaml").values()))
+    drafter = InterventionDrafter.for_task(task, store)
+    drafter.write("Albano, since Zé died you have had no room to grieve.")
+    assert saved(task.id).startswith("Albano")
+    assert drafter.check().verdict in ("partial", "incorrect", "correct")

@@ -131,6 +131,23 @@ class StoredItemWidget(widgets.VBox):
 
     # -- public API ------------------------------------------------------------------------
 
+    def set_answer(self, value: Any) -> None:
+        """Answer from Python with a value in the responses-file format (docs/authoring/responses_format.md),
+        as if the trainee had entered it; it is saved. A value the widget cannot use raises ValueError."""
+        self._restoring = True
+        try:
+            problem = self._apply_saved(value)
+        finally:
+            self._restoring = False
+        if problem:
+            raise ValueError(f"{self.item_id}: {problem}")
+        self._changed()
+
+    @property
+    def saved_value(self) -> Any:
+        """The current answer in the responses-file format (what grading reads)."""
+        return self._answer_json()
+
     def on_check(self, callback: Callable[[Any, ItemScore], None], remove: bool = False) -> None:
         """Register ``callback(widget, score)``, called after each check in practice mode."""
         self._check_callbacks.register_callback(callback, remove=remove)

@@ -96,6 +96,13 @@ class InterventionDrafter(StoredItemWidget):
             **kwargs,
         )
 
+    def write(self, text: str) -> None:
+        """Answer from Python: replace the draft with ``text`` and save it at once."""
+        if not isinstance(text, str):
+            raise ValueError(f"{self.item_id}: a draft is text, got {type(text).__name__}")
+        self.text.value = text
+        self.flush()
+
     # -- StoredItemWidget hooks -------------------------------------------------------------
 
     def _answer_json(self) -> str:
