@@ -94,6 +94,7 @@ test-postgres: $(STAMP)
 	$(BIN)/python -m pytest tests/nbgrader/test_postgres.py
 
 ## Check free-text reference files: make check-references FILES="my_refs.yaml"
+## (GNU make exits 2 on any failure: `python -m ipt_widgets.formulations FILES` gives 1 for warnings.)
 check-references: $(STAMP)
 	$(BIN)/python -m ipt_widgets.formulations $(FILES)
 

@@ -1,7 +1,9 @@
 """ipt_widgets: the package behind the IPT clinician training course.
 
-Layers (imports point downward only): ``vocab`` → ``store``, ``cases`` → ``scoring`` →
-``feedback`` → ``ui`` (ipywidgets) and ``grading`` (what nbgrader's hidden test cells call).
+Layers (imports point downward only): ``vocab``, ``schema`` (known keys, line numbers) and
+``itemset`` → ``store``, ``cases`` → ``scoring`` → ``feedback`` → ``ui`` (ipywidgets) and
+``grading`` (what nbgrader's hidden test cells call); the instructor's tools ``check`` and
+``preview`` sit on top.
 
 Names are exported lazily: a hidden test cell that imports ``ipt_widgets.grading`` must not
 pay for ipywidgets, because every autograded notebook starts a fresh kernel. For the same
