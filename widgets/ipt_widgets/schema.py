@@ -14,7 +14,6 @@ Bottom layer: imports nothing from the package.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -65,6 +64,8 @@ def at(where: str, data: Any, key: Any = None) -> str:
 
 def suggestion(value: Any, choices: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the closest of ``choices``, or '' when nothing is close."""
+    import difflib  # only an error message needs it
+
     choices = [str(c) for c in choices]
     if not isinstance(value, str) or not value:
         return ""
