@@ -279,9 +279,14 @@ MUTATIONS = [
         [M03, "Case 2 of 7", "should read 'Case 2 of 6'"],
     ),
     (
+        "card title numbered apart from its heading",
+        lambda r: replace(r, M03, "title='Case 2: Ana", "title='Case 3: Ana"),
+        [M03, "g03_bogota_stillbirth_problem_area", "'Case 3' under the heading 'Case 2'"],
+    ),
+    (
         "stale README count",
         lambda r: replace(r, "README.md", "`m03_grief`: 6 cases", "`m03_grief`: 7 cases"),
-        ["README.md", "line 56", "says 7 cases", "has 6"],
+        ["README.md", "line ", "says 7 cases", "has 6"],
     ),
     (
         "stale 'Read four vignettes'",

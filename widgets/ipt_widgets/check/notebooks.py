@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -156,10 +157,22 @@ def check_assignment(path: Path, nb: dict[str, Any], files, ids_of) -> list[Find
     findings: list[Finding] = []
     seen: dict[str, int] = {}
     pending_answer: tuple[str, set[str]] | None = None  # (answer cell name, item ids it builds)
+    heading: str | None = None  # the number of the last "## Case N" heading
     for index, cell in enumerate(nb.get("cells", [])):
         meta = cell.get("metadata", {}).get("nbgrader")
+        if cell.get("cell_type") == "markdown":
+            found = re.search(r"^#+ Case (\d+)\b", source(cell), re.M)
+            heading = found.group(1) if found else heading
         if not meta:
             continue
+        titled = re.search(r"title=['\"]Case (\d+)\b", source(cell))
+        if meta.get("grade") and titled and heading and titled.group(1) != heading:
+            findings.append(
+                error(
+                    f"{path}: {cell_name(cell, index)}: its card says 'Case {titled.group(1)}' under the heading "
+                    f"'Case {heading}'"
+                )
+            )
         grade_id = meta.get("grade_id")
         where = f"{path}: {cell_name(cell, index)}"
         if grade_id in seen:
@@ -242,4 +255,3 @@ def _test_cell(path: Path, where: str, cell, meta, ids_of, findings: list[Findin
     if len(items) > 1:
         findings.append(error(f"{where}: checks and grades different items ({', '.join(sorted(items))})"))
     return items
-
