@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Jupyter settings and runtime files stay inside the project, not in the user's home.
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 
-.PHONY: install lab test browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references
+.PHONY: install lab test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references
 
 install: $(STAMP)
 
@@ -33,7 +33,14 @@ lab: $(STAMP)
 ## Every test: unit, widget, nbval notebooks, nbgrader pipeline, adversarial cohort, browser.
 test: $(STAMP) browser-deps sandbox-deps
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py
+	$(BIN)/python -m ipt_widgets.check --release
 	$(BIN)/python -m pytest
+
+## Check everything an instructor writes (case files, references, assignments, counts):
+## make check [PATHS="solutions/m03_grief course/cases/03_grief.yaml"]. Exit 0 ok, 1 warnings, 2 errors
+## (make itself reports any non-zero exit as 2: run `python -m ipt_widgets.check` for the 0/1/2).
+check: $(STAMP)
+	$(BIN)/python -m ipt_widgets.check $(PATHS)
 
 ## Debian's Chromium for the browser tests (Playwright's own browser download is never used).
 ## Without root or apt-get the browser tests skip and say why.
@@ -63,6 +70,7 @@ sandbox-deps:
 exercises: $(STAMP)
 	@if find solutions -name '*.responses.json*' | grep -q .; then \
 	  echo "solutions/ holds saved answers (*.responses.json): delete them first, they must not be released."; exit 1; fi
+	$(BIN)/python -m ipt_widgets.check --release
 	for dir in solutions/*/; do $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force || exit 1; done
 
 ## Rebuild the cohort's submissions from the release plus each trainee's answers (no trainee code
@@ -98,6 +106,7 @@ test-postgres: $(STAMP)
 	$(BIN)/python -m pytest tests/nbgrader/test_postgres.py
 
 ## Check free-text reference files: make check-references FILES="my_refs.yaml"
+## (GNU make exits 2 on any failure: `python -m ipt_widgets.formulations FILES` gives 1 for warnings.)
 check-references: $(STAMP)
 	$(BIN)/python -m ipt_widgets.formulations $(FILES)
 

@@ -18,7 +18,7 @@ def test_every_committed_case_file_loads():
     for path in [*(REPO / "course" / "cases").glob("*.yaml"), *(REPO / "solutions").glob("*/cases.yaml")]:
         text = path.read_text(encoding="utf-8")
         if any(f"\n{section}:" in "\n" + text for section in ("inventory", "timeline", "phq9", "transcripts")):
-            load_casebook(path, require_answers=path.parent.name == "cases")
+            load_casebook(path, require_answers=path.parent.name == "cases", strict=True)
 
 
 def test_graded_phq9_has_no_reference_but_practice_derives_one(tmp_path):
@@ -33,10 +33,12 @@ def test_graded_phq9_has_no_reference_but_practice_derives_one(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("nothing: []", "expected at least one section"),
+        ("nothing: []", "unknown section 'nothing'"),
+        ("{}", "expected at least one section"),
+        ("transcript: []", "unknown section 'transcript'; did you mean 'transcripts'"),
         ("inventory: {}", "field 'inventory' must be a list"),
-        ("inventory: [{title: T, text: x}]", "inventory case 1: field 'id'"),
-        ("timeline: [{id: t, title: T, text: x, weeks: 2, events: []}]", "case 't': field 'weeks'"),
+        ("inventory: [{title: T, text: x}]", "inventory case 1, line 1: field 'id'"),
+        ("timeline: [{id: t, title: T, text: x, weeks: 2, events: []}]", "case 't', line 1: field 'weeks'"),
         ("timeline: [{id: t, title: T, text: x, weeks: 5, events: [{id: a, label: A}]}]", "field 'events'"),
         (
             "phq9: [{id: p, title: T, text: x, sessions: [{label: A, answers: [often]}, {label: B, answers: []}]}]",
@@ -44,7 +46,7 @@ def test_graded_phq9_has_no_reference_but_practice_derives_one(tmp_path):
         ),
         (
             "transcripts: [{id: r, title: T, context: c, turns: [{speaker: client, text: hi}]}]",
-            "turn 1: field 'speaker'",
+            "turn 1, line 1: field 'speaker'",
         ),
         ("transcripts: [{id: r, title: T, context: c, turns: [{speaker: patient, text: hi}]}]", "no therapist turn"),
         (
@@ -57,10 +59,10 @@ def test_graded_phq9_has_no_reference_but_practice_derives_one(tmp_path):
 def test_bad_files(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(ValueError, match=message) as error:
-        load_casebook(path)
+        load_casebook(path, strict=True)
     assert str(path) in str(error.value)
 
 
 def test_practice_files_need_answers(tmp_path):
     with pytest.raises(ValueError, match="field 'answer' is missing"):
-        load_casebook(write(tmp_path, "inventory: [{id: i, title: T, text: x}]"), require_answers=True)
+        load_casebook(write(tmp_path, "inventory: [{id: i, title: T, text: x}]"), require_answers=True, strict=True)

@@ -51,10 +51,19 @@ def test_graded_file_needs_no_answers(tmp_path):
     [
         ("cases: []", "field 'cases' must be a non-empty list"),
         ("- just a list", "field 'cases'"),
-        ("cases: [{title: T, text: x}]", "case 1: field 'id'"),
-        ("cases: [{id: a, text: x}]", "case 'a': field 'title'"),
-        ("cases: [{id: a, title: T, text: '  '}]", "case 'a': field 'text'"),
-        ("cases: [{id: a, title: T, text: x}, {id: a, title: T, text: y}]", "case 'a': field 'id' is used twice"),
+        ("cases: [{title: T, text: x}]", "case 1, line 1: field 'id'"),
+        ("cases: [{id: a, text: x}]", "case 'a', line 1: field 'title'"),
+        ("cases: [{id: a, title: T, text: '  '}]", "case 'a', line 1: field 'text'"),
+        (
+            "cases: [{id: a, title: T, text: x}, {id: a, title: T, text: y}]",
+            "case 'a', line 1: field 'id' is used twice",
+        ),
+        ("cases: [{id: a, titel: T, text: x}]", "case 'a', line 1: unknown field 'titel'; did you mean 'title'"),
+        (
+            "cases: [{id: a, title: T, text: x, explaination: y}]",
+            "unknown field 'explaination'; did you mean 'explanation'",
+        ),
+        ("case: [{id: a, title: T, text: x}]", "unknown section 'case'; did you mean 'cases'"),
         ("cases: [{id: a, title: T, text: x, answer: {area: adjustment}}]", "field 'area' is 'adjustment'"),
         ("cases: [{id: a, title: T, text: x, answer: {area: role_dispute}}]", "field 'stage' is None"),
         ("cases: [{id: a, title: T, text: x, answer: {area: grief, stage: impasse}}]", "only a role dispute"),
@@ -64,26 +73,26 @@ def test_graded_file_needs_no_answers(tmp_path):
 def test_bad_files_name_the_file_case_and_field(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(ValueError, match=message) as error:
-        load_cases(path)
+        load_cases(path, strict=True)
     assert str(path) in str(error.value)
 
 
 def test_practice_cases_must_explain_every_wrong_choice(tmp_path):
     text = GOOD_PRACTICE.replace("      interpersonal_deficits: d\n", "")
     with pytest.raises(ValueError, match="'distractors' has no feedback for interpersonal_deficits"):
-        load_cases(write(tmp_path, text), require_answers=True)
+        load_cases(write(tmp_path, text), require_answers=True, strict=True)
     text = GOOD_PRACTICE.replace("      dissolution: d\n", "")
     with pytest.raises(ValueError, match="'stage_feedback' has no feedback for dissolution"):
-        load_cases(write(tmp_path, text), require_answers=True)
+        load_cases(write(tmp_path, text), require_answers=True, strict=True)
 
 
 def test_missing_and_non_utf8_files(tmp_path):
     with pytest.raises(ValueError, match="case file not found"):
-        load_cases(tmp_path / "nope.yaml")
+        load_cases(tmp_path / "nope.yaml", strict=True)
     path = tmp_path / "latin1.yaml"
     path.write_bytes("cases: [{id: a, title: Jos\xe9, text: x}]".encode("latin-1"))
     with pytest.raises(ValueError, match="not UTF-8"):
-        load_cases(path)
+        load_cases(path, strict=True)
 
 
 def test_reference_rejects_feedback_for_the_right_answer():
@@ -96,3 +105,35 @@ def test_the_course_practice_file_is_complete():
     areas = {c.reference.area for c in cases.values()}
     assert len(cases) >= 6
     assert areas == {"grief", "role_dispute", "role_transition", "interpersonal_deficits"}
+
+
+def test_a_broken_case_leaves_the_others_usable(tmp_path):
+    text = (
+        GOOD_PRACTICE
+        + """  - id: c2
+    titel: Broken
+    text: x
+"""
+    )
+    cases = load_cases(write(tmp_path, text))
+    assert cases["c1"].reference.area == "role_dispute"
+    broken = cases["c2"]
+    assert broken.id == "c2" and "unknown field 'titel'" in broken.problem and "line 19" in broken.problem
+    assert len(cases.errors) == 1
+    assert "no item with id 'c3'" in cases["c3"].problem
+
+
+def test_an_unreadable_file_gives_placeholders_not_an_exception(tmp_path):
+    cases = load_cases(write(tmp_path, "cases: [{id: a, title: T, text: x: y}]"))
+    assert not cases and "is not valid YAML" in cases["a"].problem
+
+
+def test_feedback_beside_the_answer_is_reported_where_it_is(tmp_path):
+    text = GOOD_PRACTICE.replace("      grief: g\n", "      grief: g\n      role_dispute: wrong place\n")
+    with pytest.raises(ValueError, match=r"case 'c1', line 1[0-9]: field 'distractors' has an entry for the right"):
+        load_cases(write(tmp_path, text), require_answers=True, strict=True)
+
+
+def test_role_disputes_is_read_as_role_dispute(tmp_path):
+    text = GOOD_PRACTICE.replace("area: role_dispute", "area: role_disputes")
+    assert load_cases(write(tmp_path, text), strict=True)["c1"].reference.area == "role_dispute"

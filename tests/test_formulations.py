@@ -47,7 +47,7 @@ def test_a_valid_reference_loads(raw):
         (lambda r: r.update(problem_area="role_disputes"), "field 'dispute_stage' must be one of"),
         (lambda r: r.pop("expert_formulation"), "field 'expert_formulation'"),
         (lambda r: r.update(elements=[]), "field 'elements'"),
-        (lambda r: r.update(colour="blue"), "unknown field(s) colour"),
+        (lambda r: r.update(colour="blue"), "unknown field 'colour'"),
         (lambda r: r["elements"][1].update(points=True), "elements[2] (illness_frame): field 'points'"),
         (lambda r: r["elements"][1].update(points=9), "elements[2] (illness_frame): field 'points'"),
         (lambda r: r["elements"][0].update(exemplars=["Only one exemplar here."]), "field 'exemplars'"),

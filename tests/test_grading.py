@@ -132,3 +132,30 @@ def test_grade_draft_bad_reference_is_loud(tmp_path, shown):
         grade_draft("nb", "t_grief", _one_reference_yaml().replace("task: formulation", "task: essay"), 4)
     with pytest.raises(ValueError, match="field 'points'"):
         grade_draft("nb", "t_grief", _one_reference_yaml(), 0, directory=tmp_path)
+
+
+def test_a_broken_hidden_test_is_reported_in_full_despite_nbgrader_cutting_lines(tmp_path, shown):
+    from ipt_widgets.grading import HiddenTestError
+
+    reference = {**REFERENCE, "area": "deficits", "stage": None}
+    with pytest.raises(HiddenTestError) as error:
+        grade_classification("nb", "c1", reference, 2, directory=tmp_path)
+    lines = str(error.value).splitlines()
+    assert all(len(line) <= 80 for line in lines)  # nbgrader's Validate cuts lines at 87 characters
+    text = " ".join(lines)
+    assert "field 'area' is 'deficits'" in text and "did you mean 'interpersonal_deficits'" in text
+    assert "not the trainee's answer" in lines[0]
+    assert "field &#x27;area&#x27; is &#x27;deficits&#x27;" in shown[0] and "instructor&#x27;s mistake" in shown[0]
+
+
+@pytest.mark.parametrize("points", ["2", None, -1, True])
+def test_points_that_are_not_a_positive_number_are_named(tmp_path, shown, points):
+    from ipt_widgets.grading import HiddenTestError
+
+    with pytest.raises(HiddenTestError, match="field 'points' must be a positive number"):
+        grade_classification("nb", "c1", REFERENCE, points, directory=tmp_path)
+
+
+def test_misspelt_optional_reference_field_is_an_error_not_silence(tmp_path, shown):
+    with pytest.raises(ValueError, match=r"unknown field 'explaination'; did you mean\s'explanation'"):
+        grade_classification("nb", "c1", {"area": "grief", "explaination": "x"}, 2, directory=tmp_path)

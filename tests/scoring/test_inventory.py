@@ -92,7 +92,7 @@ def test_parse_skips_nameless_entries_and_repairs_bad_choices():
         ({"area": "grief", "people": []}, "field 'people'"),
         (
             {"area": "grief", "people": [{"name": "A", "relationship": "r", "circle": "far"}]},
-            "person 1: field 'circle'",
+            r"person 1 \('A'\): field 'circle'",
         ),
         ({"area": "grief", "people": [{"name": "A", "relationship": "r", "circle": "inner"}]}, "focus: true"),
     ],

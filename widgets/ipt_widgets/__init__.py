@@ -1,7 +1,9 @@
 """ipt_widgets: the package behind the IPT clinician training course.
 
-Layers (imports point downward only): ``vocab`` → ``store``, ``cases`` → ``scoring`` →
-``feedback`` → ``ui`` (ipywidgets) and ``grading`` (what nbgrader's hidden test cells call).
+Layers (imports point downward only): ``vocab``, ``schema`` (known keys, line numbers) and
+``itemset`` → ``store``, ``cases`` → ``scoring`` → ``feedback`` → ``ui`` (ipywidgets) and
+``grading`` (what nbgrader's hidden test cells call); the instructor's tools ``check`` and
+``preview`` sit on top.
 
 Names are exported lazily: a hidden test cell that imports ``ipt_widgets.grading`` must not
 pay for ipywidgets, because every autograded notebook starts a fresh kernel. For the same
@@ -25,7 +27,7 @@ _EXPORTS = {
     "TranscriptCoder": "ipt_widgets.ui.transcript",
     "SymptomTracker": "ipt_widgets.ui.symptoms",
     "InterventionDrafter": "ipt_widgets.ui.drafter",
-    "load_draft_tasks": "ipt_widgets.formulations",
+    "load_draft_tasks": "ipt_widgets.drafts",  # never raises; formulations.load_draft_tasks does
     "load_references": "ipt_widgets.formulations",
     "score_draft": "ipt_widgets.scoring.free_text",
     "load_casebook": "ipt_widgets.casebook",

@@ -7,8 +7,9 @@ Two kinds of file hold cases (YAML, because instructors write them by hand):
 * graded case files (``solutions/<id>/cases.yaml``, released as is): vignette text only.
   The reference answer of a graded case lives only in its hidden test cell.
 
-A bad file is rejected with a ``ValueError`` naming the file, the case and the field, so an
-author can fix it without reading this code.
+A bad file is rejected with a ``ValueError`` naming the file, the line, the case and the field
+(an unknown field with the closest known one), so an author can fix it without reading this
+code. Notebooks load leniently: a broken case shows as a message in its widget only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .vocab import DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE
+from .itemset import ItemSet
+from .schema import LineDict, at, check_keys, choice_error, line_of, suggestion
+from .schema import load_yaml as _load_yaml
+from .vocab import DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE, normalise_area
+
+REFERENCE_FIELDS = ("area", "stage", "explanation", "stage_explanation", "distractors", "stage_feedback")
+CASE_FIELDS = ("id", "title", "text", "answer", "explanation", "stage_explanation", "distractors", "stage_feedback")
+# The sections of a module's case file (load_casebook reads the others).
+FILE_SECTIONS = ("cases", "inventory", "timeline", "phq9", "transcripts")
 
 
 @dataclass(frozen=True)
@@ -54,23 +63,31 @@ class ClassificationReference:
         """Build and validate a reference; ``where`` names the source in error messages."""
         if not isinstance(data, Mapping):
             raise ValueError(f"{where}: expected a mapping with at least 'area', got {type(data).__name__}")
-        area = data.get("area")
+        check_keys(data, REFERENCE_FIELDS, where)
+        area = normalise_area(data.get("area"))
         if not isinstance(area, str) or area not in PROBLEM_AREAS:
-            raise ValueError(f"{where}: field 'area' is {area!r}; expected one of {', '.join(PROBLEM_AREAS)}")
+            raise choice_error(where, data, "area", data.get("area"), PROBLEM_AREAS)
         stage = data.get("stage")
         if area == ROLE_DISPUTE:
             if not isinstance(stage, str) or stage not in DISPUTE_STAGES:
-                raise ValueError(
-                    f"{where}: field 'stage' is {stage!r}; a role dispute needs one of {', '.join(DISPUTE_STAGES)}"
-                )
+                need = f"a role dispute needs one of {', '.join(DISPUTE_STAGES)}"
+                raise choice_error(where, data, "stage", stage, DISPUTE_STAGES, need)
         elif stage is not None:
-            raise ValueError(f"{where}: field 'stage' is set ({stage!r}) but only a role dispute has a stage")
-        distractors = _text_map(data.get("distractors", {}), f"{where}: field 'distractors'", PROBLEM_AREAS)
+            raise ValueError(
+                f"{at(where, data, 'stage')}: field 'stage' is set ({stage!r}) but only a role dispute has a stage"
+            )
+        distractors = _text_map(data, "distractors", where, PROBLEM_AREAS)
         if area in distractors:
-            raise ValueError(f"{where}: field 'distractors' has an entry for the right answer {area!r}")
-        stage_feedback = _text_map(data.get("stage_feedback", {}), f"{where}: field 'stage_feedback'", DISPUTE_STAGES)
+            raise ValueError(
+                f"{at(where, data.get('distractors'), area)}: field 'distractors' has an entry for the right answer "
+                f"{area!r}; give feedback only for the wrong areas"
+            )
+        stage_feedback = _text_map(data, "stage_feedback", where, DISPUTE_STAGES)
         if stage in stage_feedback:
-            raise ValueError(f"{where}: field 'stage_feedback' has an entry for the right stage {stage!r}")
+            raise ValueError(
+                f"{at(where, data.get('stage_feedback'), stage)}: field 'stage_feedback' has an entry for the right "
+                f"stage {stage!r}"
+            )
         return cls(
             area=area,
             stage=stage,
@@ -91,8 +108,8 @@ class Case:
     reference: ClassificationReference | None = None
 
 
-def load_cases(path: str | Path, *, require_answers: bool = False) -> dict[str, Case]:
-    """Load a case file, keyed by case id, in file order.
+def load_cases(path: str | Path, *, require_answers: bool = False, strict: bool = False) -> ItemSet:
+    """Load a case file's ``cases``, keyed by case id, in file order.
 
     Parameters
     ----------
@@ -101,52 +118,78 @@ def load_cases(path: str | Path, *, require_answers: bool = False) -> dict[str, 
     require_answers
         True for practice files: every case must carry ``answer``, ``explanation`` and
         feedback for every wrong choice.
+    strict
+        True: raise at the first problem. False (what notebooks use): return the cases that
+        loaded; the errors are in ``.errors``, and looking up a broken case gives an
+        :class:`~ipt_widgets.itemset.Unavailable` that the widget shows as a message.
 
     Raises
     ------
     ValueError
-        Naming the file, the case and the field, for any problem.
+        (strict only) Naming the file, the line, the case and the field.
     """
     path = Path(path)
-    data = read_case_yaml(path)
-    if not isinstance(data, Mapping) or not isinstance(data.get("cases"), list) or not data["cases"]:
-        raise ValueError(f"{path}: field 'cases' must be a non-empty list")
-    cases: dict[str, Case] = {}
+    cases = ItemSet(source=str(path))
+    try:
+        data = read_case_yaml(path)
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{path}: field 'cases' must be a non-empty list (the file is not a mapping)")
+        check_keys(data, FILE_SECTIONS, str(path), what="section")
+        if not isinstance(data.get("cases"), list) or not data["cases"]:
+            raise ValueError(f"{at(str(path), data, 'cases')}: field 'cases' must be a non-empty list")
+    except ValueError as exc:
+        if strict:
+            raise
+        cases.add_error(str(exc))
+        return cases
     for index, raw in enumerate(data["cases"], start=1):
-        where = f"{path}: case {index}"
-        if not isinstance(raw, Mapping):
-            raise ValueError(f"{where}: expected a mapping")
-        case_id = raw.get("id")
-        if not isinstance(case_id, str) or not case_id.strip():
-            raise ValueError(f"{where}: field 'id' must be a non-empty string")
-        where = f"{path}: case {case_id!r}"
-        if case_id in cases:
-            raise ValueError(f"{where}: field 'id' is used twice")
-        for key in ("title", "text"):
-            if not isinstance(raw.get(key), str) or not raw[key].strip():
-                raise ValueError(f"{where}: field {key!r} must be non-empty text")
-        reference = None
-        if "answer" in raw:
-            answer = dict(raw["answer"]) if isinstance(raw["answer"], Mapping) else raw["answer"]
-            if isinstance(answer, dict):
-                for key in ("explanation", "stage_explanation", "distractors", "stage_feedback"):
-                    if key in raw:
-                        answer[key] = raw[key]
-            reference = ClassificationReference.from_mapping(answer, f"{where}, field 'answer'")
-        elif require_answers:
-            raise ValueError(f"{where}: field 'answer' is missing (practice cases need one)")
-        if require_answers and reference is not None:
-            _check_complete_feedback(reference, where)
-        cases[case_id] = Case(id=case_id, title=raw["title"].strip(), text=raw["text"].strip(), reference=reference)
+        case_id = raw.get("id") if isinstance(raw, Mapping) else None
+        try:
+            case = _case(raw, str(path), at(f"{path}: case {index}", data["cases"], index - 1), require_answers)
+            if case.id in cases:
+                raise ValueError(f"{at(f'{path}: case {case.id!r}', raw, 'id')}: field 'id' is used twice")
+            cases[case.id] = case
+        except ValueError as exc:
+            if strict:
+                raise
+            cases.add_error(str(exc), case_id if isinstance(case_id, str) else None)
     return cases
 
 
-def load_yaml(text: str) -> Any:
-    """``yaml.safe_load``, through libyaml's C parser when PyYAML has it: every graded notebook
-    parses its case file in a fresh kernel, and the pure-Python parser is ten times slower."""
-    import yaml  # imported here: only notebooks that show cases pay for it
+def _case(raw: Any, path: str, where: str, require_answers: bool) -> Case:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: expected a mapping")
+    case_id = raw.get("id")
+    if not isinstance(case_id, str) or not case_id.strip():
+        raise ValueError(f"{where}: field 'id' must be a non-empty string")
+    where = f"{path}: case {case_id!r}"
+    check_keys(raw, CASE_FIELDS, where)
+    for key in ("title", "text"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise ValueError(f"{at(where, raw, key)}: field {key!r} must be non-empty text")
+    reference = None
+    if "answer" in raw:
+        answer = raw["answer"]
+        if isinstance(answer, Mapping):
+            check_keys(answer, REFERENCE_FIELDS, f"{where}, field 'answer'")
+            # explanation and feedback sit beside 'answer' in a case; each keeps its own line.
+            merged = LineDict(answer, line=line_of(answer), key_lines=getattr(answer, "key_lines", {}))
+            for key in REFERENCE_FIELDS[2:]:
+                if key in raw:
+                    merged[key] = raw[key]
+                    merged.key_lines[key] = line_of(raw, key)
+            answer = merged
+        reference = ClassificationReference.from_mapping(answer, where)
+    elif require_answers:
+        raise ValueError(f"{at(where, raw)}: field 'answer' is missing (practice cases need one)")
+    if require_answers and reference is not None:
+        _check_complete_feedback(reference, where, raw)
+    return Case(id=case_id, title=raw["title"].strip(), text=raw["text"].strip(), reference=reference)
 
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+def load_yaml(text: str) -> Any:
+    """Parsed YAML whose mappings and lists remember their lines (see :mod:`ipt_widgets.schema`)."""
+    return _load_yaml(text)
 
 
 def read_case_yaml(path: Path) -> Any:
@@ -160,32 +203,43 @@ def read_case_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise ValueError(f"{path}: is not UTF-8 text") from None
     except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: is not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        context = " ".join(str(getattr(exc, "context", None) or "").split())
+        raise ValueError(f"{where}: is not valid YAML ({problem}{', ' + context if context else ''})") from None
 
 
-def _check_complete_feedback(ref: ClassificationReference, where: str) -> None:
+def _check_complete_feedback(ref: ClassificationReference, where: str, raw: Any = None) -> None:
     """Practice cases must explain every wrong choice, not just say 'incorrect'."""
     if not ref.explanation:
-        raise ValueError(f"{where}: field 'explanation' is missing")
+        raise ValueError(f"{at(where, raw)}: field 'explanation' is missing")
     missing = [a for a in PROBLEM_AREAS if a != ref.area and a not in ref.distractors]
     if missing:
-        raise ValueError(f"{where}: field 'distractors' has no feedback for {', '.join(missing)}")
+        place = at(where, raw, "distractors" if raw is not None and "distractors" in raw else None)
+        raise ValueError(f"{place}: field 'distractors' has no feedback for {', '.join(missing)}")
     if ref.area == ROLE_DISPUTE:
         missing = [s for s in DISPUTE_STAGES if s != ref.stage and s not in ref.stage_feedback]
         if missing:
-            raise ValueError(f"{where}: field 'stage_feedback' has no feedback for {', '.join(missing)}")
+            place = at(where, raw, "stage_feedback" if raw is not None and "stage_feedback" in raw else None)
+            raise ValueError(f"{place}: field 'stage_feedback' has no feedback for {', '.join(missing)}")
 
 
-def _text_map(value: Any, where: str, allowed: Mapping[str, Any]) -> dict[str, str]:
+def _text_map(data: Mapping[str, Any], name: str, where: str, allowed: Mapping[str, Any]) -> dict[str, str]:
+    value = data.get(name, {})
     if not isinstance(value, Mapping):
-        raise ValueError(f"{where}: expected a mapping of choice -> feedback text")
+        raise ValueError(f"{at(where, data, name)}: field {name!r} must be a mapping of choice -> feedback text")
     out = {}
     for key, text in value.items():
-        if not isinstance(key, str) or key not in allowed:
-            raise ValueError(f"{where}: unknown key {key!r}; expected one of {', '.join(allowed)}")
+        choice = normalise_area(key) if allowed is PROBLEM_AREAS else key
+        if not isinstance(choice, str) or choice not in allowed:
+            raise ValueError(
+                f"{at(where, value, key)}: field {name!r} has an unknown key {key!r}; expected one of "
+                f"{', '.join(allowed)}{suggestion(key, allowed)}"
+            )
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"{where}: entry {key!r} must be non-empty text")
-        out[key] = " ".join(text.split())
+            raise ValueError(f"{at(where, value, key)}: field {name!r}: entry {key!r} must be non-empty text")
+        out[choice] = " ".join(text.split())
     return out
 
 
@@ -194,5 +248,5 @@ def _optional_text(data: Mapping[str, Any], key: str, where: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueError(f"{where}: field {key!r} must be text")
+        raise ValueError(f"{at(where, data, key)}: field {key!r} must be text, got {type(value).__name__}")
     return " ".join(value.split())

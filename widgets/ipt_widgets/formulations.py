@@ -113,9 +113,9 @@ _REFERENCE_FIELDS += ("expert_formulation", "elements")
 
 def _reject_unknown(data: Mapping[str, Any], allowed, where: str) -> None:
     """A misspelt field would otherwise be ignored silently (e.g. 'exemplar' for 'exemplars')."""
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    from .schema import check_keys  # names the line and the closest known field
+
+    check_keys(data, allowed, where)
 
 
 def _text(data: Mapping[str, Any], key: str, where: str) -> str:

@@ -7,15 +7,20 @@ HTML feedback card, which nbgrader copies into the trainee's generated feedback.
 Rules for this module, because it runs inside graded cells:
 
 * a trainee's missing, malformed or tampered answer scores 0 with a message; it never raises;
-* a bad *reference* (the instructor's mistake) raises ValueError naming the item and field,
-  because grading against a broken key must be loud;
+* a bad *reference*, points or case file (the instructor's mistake) raises a
+  :class:`HiddenTestError` (a ValueError) naming the item and field, because grading against a
+  broken key must be loud; its full text is shown as HTML and wrapped in the traceback, since
+  nbgrader cuts long traceback lines (``python -m ipt_widgets.instructor.grading_errors`` lists
+  them after autograde);
 * nothing here writes to stderr or warns: nbgrader scores a cell with stderr output as 0;
 * no ipywidgets import: every autograded notebook pays for what this module imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,41 @@ from .feedback import classification_card, notice_card, score_card
 from .scoring.base import ItemScore
 from .scoring.classification import parse_classification, score_classification
 from .store import ResponseStore
+
+# nbgrader's Validate cuts every traceback line at 87 characters: the message is wrapped shorter.
+WRAP = 76
+
+
+class HiddenTestError(ValueError):
+    """A hidden test that cannot grade (a bad reference, points or case file): the instructor's
+    mistake, never the trainee's. The full message is also shown as HTML above the traceback."""
+
+
+@contextmanager
+def instructor_errors(item_id: str) -> Iterator[None]:
+    """Turn any error in preparing a hidden test into a HiddenTestError whose full text survives
+    nbgrader's truncation: shown as an HTML card, and wrapped into short lines in the traceback."""
+    try:
+        yield
+    except HiddenTestError:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        message = str(exc)
+        _display_html(
+            notice_card(
+                f"The hidden test of {item_id} could not grade this item: {message} "
+                "This is the instructor's mistake, not the trainee's: fix it in solutions/ and grade again.",
+                title="Hidden test error (for the instructor)",
+            )
+        )
+        lines = textwrap.wrap(message, WRAP, break_long_words=True) or [type(exc).__name__]
+        raise HiddenTestError("\n".join(["the hidden test is broken (not the trainee's answer):", *lines])) from None
+
+
+def check_points_field(item_id: str, points: Any) -> None:
+    """A test cell's ``points`` must be a positive number (``points="2"`` is a typo, not a score)."""
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not points > 0:
+        raise ValueError(f"hidden test for {item_id!r}: field 'points' must be a positive number, got {points!r}")
 
 
 def _display_html(html: str) -> None:
@@ -83,9 +123,9 @@ def grade_classification(
     title
         Heading of the card (default: the item id).
     """
-    ref = ClassificationReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
-    if not points or points <= 0:
-        raise ValueError(f"hidden test for {item_id!r}: field 'points' must be positive, got {points!r}")
+    with instructor_errors(item_id):
+        check_points_field(item_id, points)
+        ref = ClassificationReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
     loaded = ResponseStore.for_notebook(notebook, directory).load()
     notes = list(loaded.problems)
     answer, problem = parse_classification(loaded.items.get(item_id, {}).get("value"))
@@ -116,8 +156,6 @@ def _grade(
     figure: str = "",
 ) -> float:
     """Shared path: load the answer, score it, show the card, return the float."""
-    if not points or points <= 0:
-        raise ValueError(f"hidden test for {item_id!r}: field 'points' must be positive, got {points!r}")
     loaded = ResponseStore.for_notebook(notebook, directory).load()
     notes = list(loaded.problems)
     result, problem = score(loaded.items.get(item_id, {}).get("value"))
@@ -131,7 +169,7 @@ def _case(case_file: str | Path, section: str, item_id: str, directory: str | Pa
     from .casebook import load_casebook
 
     path = Path(directory or ".") / case_file
-    cases = getattr(load_casebook(path), section)
+    cases = getattr(load_casebook(path, strict=True), section)
     if item_id not in cases:
         raise ValueError(f"{path}: no {section} case with id {item_id!r}")
     return cases[item_id]
@@ -150,7 +188,9 @@ def grade_inventory(
     from .figures import closeness_circle_svg
     from .scoring.inventory import InventoryReference, parse_inventory, score_inventory
 
-    ref = InventoryReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
+    with instructor_errors(item_id):
+        check_points_field(item_id, points)
+        ref = InventoryReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
     expert_people = [{"name": p.name, "circle": p.circle, "focus": p.focus} for p in ref.people]
     figure = "<p style='margin:0.4em 0 0'><strong>The expert's closeness circle</strong></p>" + closeness_circle_svg(
         expert_people
@@ -177,10 +217,12 @@ def grade_timeline(
     from .figures import timeline_svg
     from .scoring.timeline import TimelineReference, parse_timeline, score_timeline
 
-    case = _case(case_file, "timeline", item_id, directory)
-    ref = TimelineReference.from_mapping(
-        reference, f"hidden test for {item_id!r}, reference", list(case.events), case.weeks
-    )
+    with instructor_errors(item_id):
+        check_points_field(item_id, points)
+        case = _case(case_file, "timeline", item_id, directory)
+        ref = TimelineReference.from_mapping(
+            reference, f"hidden test for {item_id!r}, reference", list(case.events), case.weeks
+        )
     labels = {e.id: e.label for e in case.events}
     kinds = {ref.onset: "onset", ref.worsening: "worsening"}
     events = sorted(((labels[e], w, kinds.get(e, "")) for e, w in ref.event_weeks.items()), key=lambda x: x[1])
@@ -205,7 +247,9 @@ def grade_transcript(
     """Score the technique coding of a transcript, turn by turn."""
     from .scoring.transcript import TranscriptReference, parse_codes, score_transcript
 
-    ref = TranscriptReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
+    with instructor_errors(item_id):
+        check_points_field(item_id, points)
+        ref = TranscriptReference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
 
     def score(value):
         codes, problem = parse_codes(value)
@@ -228,12 +272,14 @@ def grade_phq9(
     from .figures import phq9_svg
     from .scoring.phq9 import PHQ9Reference, parse_phq9, score_phq9
 
-    case = _case(case_file, "phq9", item_id, directory)
-    ref = PHQ9Reference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
-    if len(ref.sessions) != len(case.labels):
-        raise ValueError(
-            f"hidden test for {item_id!r}: reference has {len(ref.sessions)} sessions, the case {len(case.labels)}"
-        )
+    with instructor_errors(item_id):
+        check_points_field(item_id, points)
+        case = _case(case_file, "phq9", item_id, directory)
+        ref = PHQ9Reference.from_mapping(reference, f"hidden test for {item_id!r}, reference")
+        if len(ref.sessions) != len(case.labels):
+            raise ValueError(
+                f"hidden test for {item_id!r}: reference has {len(ref.sessions)} sessions, the case {len(case.labels)}"
+            )
     figure = phq9_svg(ref.totals, list(case.labels))
 
     def score(value):
@@ -263,13 +309,13 @@ def grade_draft(
     from .scoring.free_text import score_draft
 
     where = f"hidden test for {item_id!r}, reference"
-    ref = (
-        parse_reference(reference, where)
-        if isinstance(reference, str)
-        else FormulationReference.from_mapping(reference, where)
-    )
-    if not points or points <= 0:
-        raise ValueError(f"hidden test for {item_id!r}: field 'points' must be positive, got {points!r}")
+    with instructor_errors(item_id):
+        check_points_field(item_id, points)
+        ref = (
+            parse_reference(reference, where)
+            if isinstance(reference, str)
+            else FormulationReference.from_mapping(reference, where)
+        )
     loaded = ResponseStore.for_notebook(notebook, directory).load()
     notes = list(loaded.problems)
     value = loaded.items.get(item_id, {}).get("value")

@@ -79,6 +79,20 @@ DISPUTE_STAGES: dict[str, Term] = {
     )
 }
 
+# Plural and near spellings common in the literature ("role disputes"), read as the same area
+# in case files and references alike.
+AREA_ALIASES: dict[str, str] = {
+    "role_disputes": ROLE_DISPUTE,
+    "role_transitions": ROLE_TRANSITION,
+    "interpersonal_deficit": INTERPERSONAL_DEFICITS,
+}
+
+
+def normalise_area(value: object) -> object:
+    """A problem area key with its aliases resolved; anything else is returned unchanged."""
+    return AREA_ALIASES.get(value, value) if isinstance(value, str) else value
+
+
 # Generic teaching points, used when a case has no case-specific feedback for a choice.
 # They say why a choice is often made in error, which is what a trainee needs to hear.
 AREA_PITFALLS: dict[str, str] = {

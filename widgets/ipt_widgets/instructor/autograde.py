@@ -4,7 +4,9 @@
 itself (a locked gradebook, a kernel that cannot start). Here each trainee is one job of
 :func:`.parallel.autograde_jobs`: a locked gradebook is waited for and tried again, a failure is
 reported with the trainee's name, and every other trainee is still graded. The command says
-whether graded kernels are sandboxed, and exits 1 when any submission could not be graded.
+whether graded kernels are sandboxed, lists any test cell that failed with an error (a broken
+hidden test, never the trainee's answer), and exits 1 when any submission could not be graded or
+any such error occurred.
 """
 
 from __future__ import annotations
@@ -43,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     for trainee, error in failed.items():
         print(f"NOT GRADED {trainee}: {error.strip().splitlines()[-1] if error.strip() else 'unknown error'}")
     print(f"{args.assignment}: {len(outcomes) - len(failed)} graded, {len(failed)} not graded.")
-    return 1 if failed else 0
+    from .grading_errors import grading_errors, report
+
+    errors = grading_errors(course, args.assignment)
+    if errors:  # a broken hidden test scored some cells 0 for everyone it hit: say so loudly
+        print(report(errors))
+    return 1 if failed or errors else 0
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..schema import at
+
 
 @dataclass(frozen=True)
 class ItemScore:
@@ -69,11 +71,20 @@ def require_text(data: Mapping[str, Any], key: str, where: str, *, optional: boo
     if value is None and optional:
         return ""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{where}: field {key!r} must be non-empty text")
+        got = "" if value is None else f", got {type(value).__name__}"
+        raise ValueError(f"{at(where, data, key)}: field {key!r} must be non-empty text{got}")
     return " ".join(value.split())
+
+
+def require_bool(data: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
+    """A yes/no field: true or false in YAML (a quoted "false" would otherwise read as true)."""
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{at(where, data, key)}: field {key!r} must be true or false, got {value!r}")
+    return value
 
 
 def require_mapping(data: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
-        raise ValueError(f"{where}: expected a mapping, got {type(data).__name__}")
+        raise ValueError(f"{at(where, data)}: expected a mapping, got {type(data).__name__}")
     return data

@@ -16,17 +16,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..vocab import CIRCLES, LEVELS, PROBLEM_AREAS, area_label
+from ..schema import at, check_keys, choice_error
+from ..vocab import CIRCLES, LEVELS, PROBLEM_AREAS, area_label, normalise_area
 from .base import (
     ItemScore,
     check_points,
     is_choice,
     normalise_name,
+    require_bool,
     require_mapping,
     require_text,
     verdict_for,
     weighted,
 )
+
+REFERENCE_FIELDS = ("area", "explanation", "people")
+PERSON_FIELDS = ("name", "aliases", "relationship", "circle", "key", "focus", "note")
 
 WEIGHTS = {"found": 0.4, "placement": 0.3, "focus": 0.3}
 _CIRCLE_ORDER = list(CIRCLES)
@@ -56,37 +61,40 @@ class InventoryReference:
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> InventoryReference:
         data = require_mapping(data, where)
-        area = data.get("area")
+        check_keys(data, REFERENCE_FIELDS, where)
+        area = normalise_area(data.get("area"))
         if not is_choice(area, PROBLEM_AREAS):
-            raise ValueError(f"{where}: field 'area' is {area!r}; expected one of {', '.join(PROBLEM_AREAS)}")
+            raise choice_error(where, data, "area", data.get("area"), PROBLEM_AREAS)
         raw_people = data.get("people")
         if not isinstance(raw_people, list) or not raw_people:
-            raise ValueError(f"{where}: field 'people' must be a non-empty list")
+            raise ValueError(f"{at(where, data, 'people')}: field 'people' must be a non-empty list")
         people = []
         for index, raw in enumerate(raw_people, start=1):
-            at = f"{where}, person {index}"
-            raw = require_mapping(raw, at)
+            person_at = at(f"{where}, person {index}", raw_people, index - 1)
+            raw = require_mapping(raw, person_at)
+            person_at = f"{where}, person {index} ({raw.get('name')!r})" if raw.get("name") else person_at
+            check_keys(raw, PERSON_FIELDS, person_at)
             circle = raw.get("circle")
             if not is_choice(circle, CIRCLES):
-                raise ValueError(f"{at}: field 'circle' is {circle!r}; expected one of {', '.join(CIRCLES)}")
+                raise choice_error(person_at, raw, "circle", circle, CIRCLES)
             aliases = raw.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                raise ValueError(f"{at}: field 'aliases' must be a list of text")
+                raise ValueError(f"{at(person_at, raw, 'aliases')}: field 'aliases' must be a list of text")
             people.append(
                 PersonReference(
-                    name=require_text(raw, "name", at),
+                    name=require_text(raw, "name", person_at),
                     aliases=tuple(a for a in aliases if a.strip()),
-                    relationship=require_text(raw, "relationship", at),
+                    relationship=require_text(raw, "relationship", person_at),
                     circle=circle,
-                    key=bool(raw.get("key", True)),
-                    focus=bool(raw.get("focus", False)),
-                    note=require_text(raw, "note", at, optional=True),
+                    key=require_bool(raw, "key", person_at, True),
+                    focus=require_bool(raw, "focus", person_at, False),
+                    note=require_text(raw, "note", person_at, optional=True),
                 )
             )
         if not any(p.key for p in people):
-            raise ValueError(f"{where}: field 'people' needs at least one person with key: true")
+            raise ValueError(f"{at(where, data, 'people')}: field 'people' needs at least one person with key: true")
         if not any(p.focus for p in people):
-            raise ValueError(f"{where}: field 'people' needs at least one person with focus: true")
+            raise ValueError(f"{at(where, data, 'people')}: field 'people' needs at least one person with focus: true")
         return cls(area=area, explanation=require_text(data, "explanation", where, optional=True), people=tuple(people))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..schema import at, check_keys, suggestion
 from ..vocab import PHQ9_BANDS, PHQ9_FREQUENCIES, PHQ9_ITEMS
 from .base import ItemScore, check_points, is_choice, require_mapping, require_text, verdict_for, weighted
 
@@ -64,12 +65,16 @@ def needs_safety_assessment(items: list[int | None] | tuple[int | None, ...]) ->
 def score_phrases(answers: list[str], where: str) -> list[int]:
     """Frequency phrases ("several days", ...) -> item scores; used to build references."""
     if not isinstance(answers, list) or len(answers) != N_ITEMS:
-        raise ValueError(f"{where}: expected {N_ITEMS} answers, one per PHQ-9 item")
+        got = f"got {len(answers)}" if isinstance(answers, list) else f"got {type(answers).__name__}"
+        raise ValueError(f"{at(where, answers)}: expected {N_ITEMS} answers, one per PHQ-9 item ({got})")
     scores = []
     for index, phrase in enumerate(answers, start=1):
         key = " ".join(str(phrase).lower().split())
         if key not in PHQ9_FREQUENCIES:
-            raise ValueError(f"{where}: item {index} answer {phrase!r} is not one of {', '.join(PHQ9_FREQUENCIES)}")
+            raise ValueError(
+                f"{at(where, answers, index - 1)}: item {index} answer {phrase!r} is not one of "
+                f"{', '.join(PHQ9_FREQUENCIES)}{suggestion(key, PHQ9_FREQUENCIES)}"
+            )
         scores.append(PHQ9_FREQUENCIES[key])
     return scores
 
@@ -84,15 +89,19 @@ class PHQ9Reference:
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> PHQ9Reference:
         data = require_mapping(data, where)
+        check_keys(data, ("sessions", "explanation"), where)
         raw = data.get("sessions")
         if not isinstance(raw, list) or len(raw) < 2:
-            raise ValueError(f"{where}: field 'sessions' must list at least two administrations")
+            raise ValueError(f"{at(where, data, 'sessions')}: field 'sessions' must list at least two administrations")
         sessions = []
         for index, items in enumerate(raw, start=1):
             try:
                 phq9_total(items)
             except ValueError:
-                raise ValueError(f"{where}: session {index}: expected 9 item scores from 0 to 3") from None
+                raise ValueError(
+                    f"{at(where, raw, index - 1)}: field 'sessions', session {index}: expected 9 item scores "
+                    f"from 0 to 3, got {items!r}"
+                ) from None
             sessions.append(tuple(items))
         return cls(tuple(sessions), require_text(data, "explanation", where, optional=True))
 

@@ -17,7 +17,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..schema import at, check_keys, choice_error
 from .base import ItemScore, check_points, require_mapping, require_text, verdict_for, weighted
+
+REFERENCE_FIELDS = ("onset", "worsening", "event_weeks", "mood", "explanation", "event_feedback")
 
 WEIGHTS = {"onset": 0.4, "worsening": 0.3, "timing": 0.15, "mood": 0.15}
 MAX_WEEKS = 52
@@ -41,29 +44,37 @@ class TimelineReference:
     @classmethod
     def from_mapping(cls, data: Any, where: str, events: list[TimelineEvent] | None = None, weeks: int | None = None):
         data = require_mapping(data, where)
-        weeks_map = require_mapping(data.get("event_weeks"), f"{where}: field 'event_weeks'")
+        check_keys(data, REFERENCE_FIELDS, where)
+        weeks_map = require_mapping(data.get("event_weeks"), f"{at(where, data, 'event_weeks')}: field 'event_weeks'")
         ids = [e.id for e in events] if events is not None else list(weeks_map)
         for key in ("onset", "worsening"):
             if not isinstance(data.get(key), str) or data.get(key) not in ids:
-                raise ValueError(
-                    f"{where}: field {key!r} is {data.get(key)!r}; expected an event id ({', '.join(ids)})"
-                )
+                raise choice_error(where, data, key, data.get(key), ids, f"expected an event id ({', '.join(ids)})")
         if data["onset"] == data["worsening"]:
-            raise ValueError(f"{where}: fields 'onset' and 'worsening' must name different events")
+            raise ValueError(
+                f"{at(where, data, 'worsening')}: fields 'onset' and 'worsening' must name different events"
+            )
         mood = data.get("mood")
-        if not isinstance(mood, list) or not all(isinstance(m, int) and 0 <= m <= 10 for m in mood):
-            raise ValueError(f"{where}: field 'mood' must be a list of whole numbers from 0 to 10")
+        if not isinstance(mood, list) or not all(
+            isinstance(m, int) and not isinstance(m, bool) and 0 <= m <= 10 for m in mood
+        ):
+            raise ValueError(f"{at(where, data, 'mood')}: field 'mood' must be a list of whole numbers from 0 to 10")
         n_weeks = weeks if weeks is not None else len(mood)
         if len(mood) != n_weeks:
-            raise ValueError(f"{where}: field 'mood' has {len(mood)} ratings for {n_weeks} weeks")
+            raise ValueError(f"{at(where, data, 'mood')}: field 'mood' has {len(mood)} ratings for {n_weeks} weeks")
+        check_keys(weeks_map, ids, f"{where}, field 'event_weeks'", what="event")
         event_weeks = {}
         for event_id in ids:
             week = weeks_map.get(event_id)
-            if not isinstance(week, int) or not 1 <= week <= n_weeks:
-                raise ValueError(f"{where}: field 'event_weeks' needs a week from 1 to {n_weeks} for {event_id!r}")
+            if not isinstance(week, int) or isinstance(week, bool) or not 1 <= week <= n_weeks:
+                raise ValueError(
+                    f"{at(where, weeks_map, event_id)}: field 'event_weeks' needs a week from 1 to {n_weeks} "
+                    f"for {event_id!r}, got {week!r}"
+                )
             event_weeks[event_id] = week
         feedback = data.get("event_feedback") or {}
-        require_mapping(feedback, f"{where}: field 'event_feedback'")
+        require_mapping(feedback, f"{at(where, data, 'event_feedback')}: field 'event_feedback'")
+        check_keys(feedback, ids, f"{where}, field 'event_feedback'", what="event")
         return cls(
             onset=data["onset"],
             worsening=data["worsening"],

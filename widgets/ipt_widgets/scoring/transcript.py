@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..schema import at, check_keys, choice_error, suggestion
 from ..vocab import TECHNIQUES
 from .base import ItemScore, check_points, is_choice, require_mapping, require_text, verdict_for
+
+TURN_FIELDS = ("technique", "also_accept", "explanation")
 
 
 @dataclass(frozen=True)
@@ -33,20 +36,27 @@ class TranscriptReference:
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> TranscriptReference:
         data = require_mapping(data, where)
+        check_keys(data, ("turns",), where)
         raw = data.get("turns")
         if not isinstance(raw, list) or not raw:
-            raise ValueError(f"{where}: field 'turns' must be a non-empty list of therapist turns")
+            raise ValueError(f"{at(where, data, 'turns')}: field 'turns' must be a non-empty list of therapist turns")
         turns = []
         for index, turn in enumerate(raw, start=1):
-            at = f"{where}, therapist turn {index}"
-            turn = require_mapping(turn, at)
+            turn_at = at(f"{where}, therapist turn {index}", raw, index - 1)
+            turn = require_mapping(turn, turn_at)
+            check_keys(turn, TURN_FIELDS, turn_at)
             technique = turn.get("technique")
             if not is_choice(technique, TECHNIQUES):
-                raise ValueError(f"{at}: field 'technique' is {technique!r}; expected one of {', '.join(TECHNIQUES)}")
+                raise choice_error(turn_at, turn, "technique", technique, TECHNIQUES)
             also = turn.get("also_accept") or []
-            if not isinstance(also, list) or not all(is_choice(a, TECHNIQUES) for a in also):
-                raise ValueError(f"{at}: field 'also_accept' must list technique keys")
-            turns.append(TurnReference(technique, tuple(also), require_text(turn, "explanation", at, optional=True)))
+            bad = [a for a in also if not is_choice(a, TECHNIQUES)] if isinstance(also, list) else [also]
+            if bad:
+                raise ValueError(
+                    f"{at(turn_at, turn, 'also_accept')}: field 'also_accept' must list technique keys, "
+                    f"not {bad[0]!r}{suggestion(bad[0], TECHNIQUES)}"
+                )
+            explanation = require_text(turn, "explanation", turn_at, optional=True)
+            turns.append(TurnReference(technique, tuple(also), explanation))
         return cls(tuple(turns))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..feedback import notice_card, score_card
+from ..itemset import Unavailable
 from ..scoring.base import ItemScore
 from ..store import ResponseStore
 
@@ -40,8 +41,30 @@ def heading_html(title: str, text: str = "", label: str = "Case") -> str:
     )
 
 
+def unavailable_widget(item: Unavailable) -> widgets.HTML:
+    """What stands where an item that could not be loaded would be: a short message for the
+    trainee, and the precise error (file, line, field) for the instructor."""
+    html = notice_card(item.message, title="This exercise is not available") + (
+        "<details style='margin:0.3em 0 0.6em'><summary>Details for your instructor</summary>"
+        f"<pre style='white-space:pre-wrap;font-size:0.85em'>{escape(item.problem)}</pre></details>"
+    )
+    out = widgets.HTML(value=html)
+    out.item_id = item.id
+    out.problem = item.problem
+    return out
+
+
 class StoredItemWidget(widgets.VBox):
-    """Base class: one graded or practice item whose answer lives in a ResponseStore."""
+    """Base class: one graded or practice item whose answer lives in a ResponseStore.
+
+    Built on an :class:`~ipt_widgets.itemset.Unavailable` (a case that did not load), any
+    subclass gives :func:`unavailable_widget` instead, so the rest of the notebook still works.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any):
+        if args and isinstance(args[0], Unavailable):
+            return unavailable_widget(args[0])
+        return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, item_id: str, title: str, store: ResponseStore, mode: str, has_reference: bool, **kwargs):
         if mode not in (PRACTICE, GRADED):
@@ -107,6 +130,23 @@ class StoredItemWidget(widgets.VBox):
         self._save()
 
     # -- public API ------------------------------------------------------------------------
+
+    def set_answer(self, value: Any) -> None:
+        """Answer from Python with a value in the responses-file format (docs/authoring/responses_format.md),
+        as if the trainee had entered it; it is saved. A value the widget cannot use raises ValueError."""
+        self._restoring = True
+        try:
+            problem = self._apply_saved(value)
+        finally:
+            self._restoring = False
+        if problem:
+            raise ValueError(f"{self.item_id}: {problem}")
+        self._changed()
+
+    @property
+    def saved_value(self) -> Any:
+        """The current answer in the responses-file format (what grading reads)."""
+        return self._answer_json()
 
     def on_check(self, callback: Callable[[Any, ItemScore], None], remove: bool = False) -> None:
         """Register ``callback(widget, score)``, called after each check in practice mode."""

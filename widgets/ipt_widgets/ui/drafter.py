@@ -17,9 +17,10 @@ import ipywidgets as widgets
 
 from ..feedback import draft_card
 from ..formulations import DraftTask, FormulationReference
+from ..itemset import Unavailable
 from ..scoring.base import ItemScore
 from ..store import ResponseStore
-from .base import GRADED, PRACTICE, StoredItemWidget, heading_html, status_line
+from .base import GRADED, PRACTICE, StoredItemWidget, heading_html, status_line, unavailable_widget
 
 SAVE_INTERVAL = 1.0  # seconds between saves while typing
 
@@ -81,6 +82,8 @@ class InterventionDrafter(StoredItemWidget):
 
         In graded mode the reference is not kept in the widget: the trainee's kernel has no key.
         """
+        if isinstance(task, Unavailable):
+            return unavailable_widget(task)
         reference = task if isinstance(task, FormulationReference) else task.reference
         return cls(
             task.id,
@@ -92,6 +95,13 @@ class InterventionDrafter(StoredItemWidget):
             mode=mode,
             **kwargs,
         )
+
+    def write(self, text: str) -> None:
+        """Answer from Python: replace the draft with ``text`` and save it at once."""
+        if not isinstance(text, str):
+            raise ValueError(f"{self.item_id}: a draft is text, got {type(text).__name__}")
+        self.text.value = text
+        self.flush()
 
     # -- StoredItemWidget hooks -------------------------------------------------------------
 

@@ -96,6 +96,17 @@ class MoodTimeline(StoredItemWidget):
     def place_event(self, event_id: str, week: int | None) -> None:
         self._event_controls[event_id].value = week
 
+    def link(self, onset: str | None = None, worsening: str | None = None) -> None:
+        """Link the onset and the clearest worsening to events (ids), as the two dropdowns do."""
+        known = {e.id for e in self.case.events}
+        for name, event_id in (("onset", onset), ("worsening", worsening)):
+            if event_id is not None and event_id not in known:
+                raise ValueError(f"{name}: {event_id!r} is not an event of this case ({', '.join(sorted(known))})")
+        if onset is not None:
+            self.onset = onset
+        if worsening is not None:
+            self.worsening = worsening
+
     def _set_mood(self, week: int, value: int) -> None:
         if self.mood[week] != value:
             mood = list(self.mood)
