@@ -60,3 +60,9 @@ c.Autograde.exclude_overwriting = {
     for folder in (ROOT / "solutions").glob("*")
     if folder.is_dir()
 }
+
+# Nothing a trainee wrote may run in the instructor's browser: after the graded kernel has run and
+# the scores are saved, Markdown and outputs are sanitised (script-bearing outputs dropped), and
+# again before the feedback HTML is written. See widgets/ipt_widgets/nbgrader_sanitize.py.
+c.Autograde.autograde_preprocessors.append("ipt_widgets.nbgrader_sanitize.SanitizeGradedNotebook")
+c.GenerateFeedback.preprocessors.append("ipt_widgets.nbgrader_sanitize.SanitizeFeedback")

@@ -100,3 +100,8 @@ c.Autograde.exclude_overwriting = {
     for folder in (ROOT / "solutions").glob("*")
     if folder.is_dir()
 }
+
+# Nothing a trainee wrote may run in the instructor's browser: graded notebooks and feedback are
+# sanitised (ipt_widgets/nbgrader_sanitize.py; docs/deploy/jupyterhub.md §10.4).
+c.Autograde.autograde_preprocessors.append("ipt_widgets.nbgrader_sanitize.SanitizeGradedNotebook")
+c.GenerateFeedback.preprocessors.append("ipt_widgets.nbgrader_sanitize.SanitizeFeedback")
