@@ -72,10 +72,25 @@ def test_exported_html_has_no_script_from_the_trainee():
     nb = hostile_notebook()
     template_only = audit(exporter.from_notebook_node(new_notebook())[0])
     assert audit(exporter.from_notebook_node(nb)[0]) != template_only  # unsanitised, the trainee's script is there
-    SanitizeGradedNotebook().preprocess(nb, {})
+    SanitizeGradedNotebook()(nb, {})  # as nbconvert calls it: a disabled preprocessor would do nothing
     assert audit(exporter.from_notebook_node(nb)[0]) == template_only
 
 
 def test_feedback_preprocessor_is_the_same_cleaning():
-    nb, resources = SanitizeFeedback().preprocess(hostile_notebook(), {})
+    nb, resources = SanitizeFeedback()(hostile_notebook(), {})
     assert nb == sanitize_notebook(hostile_notebook()) and resources == {}
+
+
+def test_course_config_runs_both_preprocessors_last():
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from tests.conftest import REPO
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+    steps = Autograde(config=config).autograde_preprocessors
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    # last, so it runs after the scores are saved
+    assert steps[-1] is SanitizeGradedNotebook and steps.index(SaveAutoGrades) < len(steps) - 1
+    assert GenerateFeedback(config=config).preprocessors[-1] is SanitizeFeedback

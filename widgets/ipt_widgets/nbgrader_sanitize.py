@@ -18,8 +18,10 @@ notebook autograded before this existed). Both apply :func:`sanitize_notebook`:
 
 Register them in nbgrader_config.py::
 
-    c.Autograde.autograde_preprocessors.append("ipt_widgets.nbgrader_sanitize.SanitizeGradedNotebook")
-    c.GenerateFeedback.preprocessors.append("ipt_widgets.nbgrader_sanitize.SanitizeFeedback")
+    from ipt_widgets.nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook
+
+    c.Autograde.autograde_preprocessors.append(SanitizeGradedNotebook)
+    c.GenerateFeedback.preprocessors.append(SanitizeFeedback)
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import re
 from collections.abc import Callable, MutableMapping
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 from .sanitize import clean_html, clean_markdown
 
@@ -130,6 +133,9 @@ def sanitize_notebook(nb: MutableMapping) -> MutableMapping:
 
 class SanitizeGradedNotebook(Preprocessor):
     """Last autograde step: the graded notebook the formgrader renders holds no trainee script."""
+
+    # nbconvert skips a preprocessor whose ``enabled`` is False, its default.
+    enabled = Bool(True).tag(config=True)
 
     def preprocess(self, nb, resources):
         return sanitize_notebook(nb), resources
