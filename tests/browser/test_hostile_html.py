@@ -154,6 +154,13 @@ def assert_nothing_ran(page, root: Path) -> None:
     assert pwned_files(root) == []
 
 
+def screenshot(page, prefix: str, name: str) -> None:
+    """The page scrolled to the hostile answer, for a person to look at."""
+    page.get_by_text(f"{prefix}-MARKDOWN").first.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 def test_control_the_payload_writes_a_file_when_it_runs(hostile_course, watched):
     """Run in the formgrader's page, the payload does what the test looks for (so its absence means something)."""
     url, root = hostile_course["url"], hostile_course["root"]
@@ -176,8 +183,7 @@ def test_formgrader_view_runs_no_trainee_script(hostile_course, watched, assignm
     assert f"{prefix}-MARKDOWN" in text and "click me" in text  # the hostile answer is shown, as text
     assert f"{prefix}-HTML-OUTPUT" in text  # and the harmless part of its HTML output
     assert_nothing_ran(watched, root)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    watched.screenshot(path=str(ARTIFACTS / f"hostile_formgrader_{assignment}.png"), full_page=False)
+    screenshot(watched, prefix, f"hostile_formgrader_{assignment}")
 
 
 @pytest.mark.parametrize("assignment", [M01, M10])
@@ -188,8 +194,7 @@ def test_feedback_page_runs_no_trainee_script(hostile_course, watched, assignmen
     text = watched.locator("body").inner_text()
     assert f"{assignment[:3].upper()}-MARKDOWN" in text
     assert_nothing_ran(watched, root)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    watched.screenshot(path=str(ARTIFACTS / f"hostile_feedback_{assignment}.png"), full_page=False)
+    screenshot(watched, assignment[:3].upper(), f"hostile_feedback_{assignment}")
 
 
 def test_course_cards_still_render_in_the_formgrader(hostile_course, watched):
@@ -200,3 +205,6 @@ def test_course_cards_still_render_in_the_formgrader(hostile_course, watched):
     card.wait_for()
     assert "border-left" in (card.get_attribute("style") or "")
     assert watched.evaluate("getComputedStyle(document.querySelector('.ipt-card')).borderLeftWidth") == "6px"
+    card.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    card.screenshot(path=str(ARTIFACTS / "hostile_formgrader_card.png"))
