@@ -69,6 +69,11 @@ MARKDOWN_PAYLOADS = HTML_PAYLOADS + [
     "[x](javascript&colon;alert(1))",
     "[x](javascript\\:alert(1))",
     "[x]( javascript:alert(1))",
+    "[x](&#32;&#10;javascript:alert(1))",
+    "[x](java&#10;script:alert(1))",
+    "[x](<javascript: alert(1)>)",
+    "[x](" + "&#x09;" * 500 + "javascript:alert(1))",
+    "[x](" + "&Tab;" * 30000 + "javascript:alert(1))",
     "[x](<javascript:alert(1)>)",
     "[x](vbscript:msgbox(1))",
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
@@ -164,6 +169,7 @@ def test_uncleaned_markdown_payloads_would_run():
         "| a | b |\n|---|---|\n| 1 | 2 |",
         "Inline `code` and\n\n```python\nx = 1 if a < b else 2\n```",
         "An attached picture: ![chart](attachment:chart.png)",
+        "[Note]: see this: the patient's words [sic] (her words: 'alone').",
     ],
 )
 def test_ordinary_markdown_is_unchanged(text):

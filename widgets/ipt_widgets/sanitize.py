@@ -132,23 +132,38 @@ _AUTOLINK = re.compile(r"<(?:(?:https?|mailto):[^\s<>\"'`]*|[A-Za-z0-9._%+-]+@[A
 # reference definitions "]:", and \href{...}.
 _URL_OPENER = re.compile(r"\]\s*\(|\]\s*:|\\href\s*\{")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f<]")
+# A browser drops leading spaces and control characters, and tabs and line breaks anywhere.
+_LEADING_IGNORED = re.compile(r"^[\x00-\x20<]+")
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _INERT_PREFIX = "unsafe-"
 
 
-def _unsafe_url(start: str) -> bool:
-    """Does a URL beginning like this have a scheme other than the allowed ones?
+def _decoded_url_start(raw: str) -> str:
+    decoded = _BACKSLASH_ESCAPE.sub(r"\1", html.unescape(raw))
+    return _TAB_OR_NEWLINE.sub("", _LEADING_IGNORED.sub("", decoded))
+
+
+def _unsafe_url(text: str, start: int) -> bool:
+    """Does the URL that begins at ``text[start]`` have a scheme other than the allowed ones?
 
     Decodes what a Markdown renderer decodes (entities, backslash escapes) and drops what a
-    browser ignores (spaces, tabs, newlines, control characters), so ``jav&#x09;ascript:`` and
-    ``java\\nscript:`` are seen as ``javascript:``.
+    browser ignores (leading spaces and control characters, tabs and newlines anywhere), so
+    ``jav&#x09;ascript:`` and `` &#10;javascript:`` are seen as ``javascript:``. The window read
+    grows until it holds enough real characters; padding longer than 64 KiB counts as unsafe.
     """
-    decoded = _IGNORED_IN_URL.sub("", _BACKSLASH_ESCAPE.sub(r"\1", html.unescape(start)))
+    size = 256
+    while True:
+        decoded = _decoded_url_start(text[start : start + size])
+        if decoded.startswith(_INERT_PREFIX):  # made inert already
+            return False
+        if len(decoded) >= 64 or start + size >= len(text):
+            break
+        if size >= 65536:
+            return True
+        size *= 4
     match = _SCHEME.match(decoded)
-    if not match or decoded.startswith(_INERT_PREFIX):  # no scheme, or made inert already
-        return False
-    return match.group(1).lower() not in _LINK_SCHEMES
+    return bool(match) and match.group(1).lower() not in _LINK_SCHEMES
 
 
 def _escape_tag(match: re.Match, text: str) -> str:
@@ -177,7 +192,7 @@ def clean_markdown(text: str) -> str:
     text = _TAG_START.sub(lambda m: _escape_tag(m, text), text)
     out, last = [], 0
     for opener in _URL_OPENER.finditer(text):
-        if _unsafe_url(text[opener.end() : opener.end() + 200]):
+        if _unsafe_url(text, opener.end()):
             out.append(text[last : opener.end()] + _INERT_PREFIX)
             last = opener.end()
     out.append(text[last:])
