@@ -291,3 +291,16 @@ def test_course_cards_keep_their_colours_and_table(dispute_reference):
     circle = clean_html(cards["score_with_circle"])
     assert 'viewBox="0 0 420 446"' in circle and "<title>Closeness circle</title>" in circle
     assert "They argue &lt;a lot&gt; &amp; often." in clean_html(cards["classification"])
+
+
+def test_graded_notebooks_markdown_is_left_as_written():
+    """Every Markdown cell of the released and solution notebooks is a fixed point: sanitising a
+    graded copy changes nothing the course wrote (nor nbgrader's checksums of unanswered cells)."""
+    import nbformat
+
+    from tests.conftest import REPO
+
+    paths = sorted(REPO.glob("exercises/*/*.ipynb")) + sorted(REPO.glob("solutions/*/*.ipynb"))
+    cells = [c for p in paths for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown"]
+    assert len(cells) > 100
+    assert [c.source for c in cells if clean_markdown(c.source) != c.source] == []
