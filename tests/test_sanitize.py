@@ -304,3 +304,21 @@ def test_graded_notebooks_markdown_is_left_as_written():
     cells = [c for p in paths for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown"]
     assert len(cells) > 100
     assert [c.source for c in cells if clean_markdown(c.source) != c.source] == []
+
+
+@pytest.mark.parametrize("stray", ["<img src=x onerror=alert(1)>.ipynb", "[x](javascript:alert(1)).ipynb"])
+def test_tidy_note_shows_a_hostile_file_name_inertly(tmp_path, stray):
+    import json
+
+    from ipt_widgets.submissions import tidy_submission
+
+    release, folder = tmp_path / "release", tmp_path / "submitted"
+    release.mkdir()
+    folder.mkdir()
+    notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (release / "m01.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (folder / stray).write_text(json.dumps(notebook), encoding="utf-8")
+    assert tidy_submission(folder, release) == [f"renamed {stray} -> m01.ipynb"]
+    note = json.loads((folder / "m01.ipynb").read_text(encoding="utf-8"))["cells"][0]["source"]
+    rendered = markdown2html(note)
+    assert audit(rendered) == [] and "<code>" in rendered and "was submitted as" in rendered

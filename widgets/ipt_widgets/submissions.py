@@ -21,6 +21,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from .sanitize import clean_filename
+
 NOTE_MARKER = "ipt-grading-note"
 
 
@@ -61,7 +63,9 @@ def tidy_submission(folder: Path, release: Path) -> list[str]:
             stray = folder / strays.pop()
             if _readable(stray):
                 stray.rename(target)
-                _add_note(target, f"This notebook was submitted as '{stray.name}' and renamed to '{name}'.")
+                # The stray's name is the trainee's: shown as an inert code span, never as Markdown.
+                shown = clean_filename(stray.name)
+                _add_note(target, f"This notebook was submitted as {shown} and renamed to '{name}'.")
                 done.append(f"renamed {stray.name} -> {name}")
                 continue
             strays.append(stray.name)
