@@ -176,6 +176,15 @@ def test_ordinary_markdown_is_unchanged(text):
     assert clean_markdown(text) == text
 
 
+def test_large_hostile_text_is_cleaned_in_linear_time():
+    import time
+
+    for text in ["<a" * 200_000, "](" * 200_000, ("](" + "&#x09;" * 2000) * 50, "<http://x" * 100_000]:
+        start = time.perf_counter()
+        clean_markdown(text)
+        assert time.perf_counter() - start < 5, text[:20]
+
+
 def test_unsafe_link_keeps_its_text():
     cleaned = clean_markdown("See [my notes](javascript:alert(1)) and <script>x()</script> here.")
     rendered = markdown2html(cleaned)

@@ -168,11 +168,10 @@ def _unsafe_url(text: str, start: int) -> bool:
 
 def _escape_tag(match: re.Match, text: str) -> str:
     """Keep an attribute-free formatting tag or a safe autolink; show anything else as text."""
-    rest = text[match.start() :]
-    tag = _PLAIN_TAG.match(rest)
+    tag = _PLAIN_TAG.match(text, match.start())
     if tag and tag.group(1).lower() in _MARKDOWN_TAGS:
         return "<"
-    if _AUTOLINK.match(rest):
+    if _AUTOLINK.match(text, match.start()):
         return "<"
     return "&lt;"
 
