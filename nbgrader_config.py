@@ -43,25 +43,30 @@ c.CourseDirectory.ignore = [
 # Grading runs no trainee code. The rebuild step (python -m ipt_widgets.submissions, run by
 # `make autograde`) rebuilds each submission folder from the release plus the trainee's data;
 # RebuildFromRelease repeats it for the notebook inside every autograde, however it is started.
+from ipt_widgets.nbgrader_guard import GuardPartialCredit, RebuildFromRelease  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader import preprocessors as nbp  # noqa: E402
+
+# Classes, not names: nbgrader asks each entry for its configurable traits.
 c.Autograde.sanitize_preprocessors = [
-    "ipt_widgets.nbgrader_guard.RebuildFromRelease",
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    RebuildFromRelease,
+    nbp.ClearOutput,
+    nbp.DeduplicateIds,
+    nbp.OverwriteKernelspec,
+    nbp.OverwriteCells,
+    nbp.CheckCellMetadata,
 ]
 # nbgrader reads partial credit from a result's text and gives full marks for nan, negative or
 # missing values: GuardPartialCredit turns those into 0 with a message.
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
-    "ipt_widgets.nbgrader_guard.GuardPartialCredit",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    nbp.Execute,
+    GuardPartialCredit,
+    nbp.IgnorePattern,
+    ClearMetadataPreprocessor,
+    nbp.LimitOutput,
+    nbp.SaveAutoGrades,
+    nbp.AssignLatePenalties,
+    nbp.CheckCellMetadata,
 ]
 # Each graded kernel in a bubblewrap sandbox where available (ipt_widgets/sandbox.py): no
 # network, read-only course, its own scratch folder, limits; IPT_SANDBOX=off|require.
@@ -95,3 +100,11 @@ c.Autograde.exclude_overwriting = {
     for folder in (ROOT / "solutions").glob("*")
     if folder.is_dir()
 }
+
+# Nothing a trainee wrote may run in the instructor's browser: after the graded kernel has run and
+# the scores are saved, Markdown and outputs are sanitised (script-bearing outputs dropped), and
+# again before the feedback HTML is written (widgets/ipt_widgets/nbgrader_sanitize.py).
+from ipt_widgets.nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook  # noqa: E402
+
+c.Autograde.autograde_preprocessors.append(SanitizeGradedNotebook)
+c.GenerateFeedback.preprocessors.append(SanitizeFeedback)

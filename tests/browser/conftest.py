@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """URL and folder of a JupyterLab server on a fresh copy of the course."""
-    if chromium_path() is None:
-        pytest.skip("Chromium not found: install Debian's 'chromium' (make test does, as root) to run browser tests")
-    pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    require_browser()
     root = tmp_path_factory.mktemp("lab")
     for top in ("course", "exercises", "solutions"):
         shutil.copytree(
@@ -74,6 +73,14 @@ def lab(tmp_path_factory):
         check=True,
         capture_output=True,
     )
+    with running_lab(root, env) as url:
+        yield {"url": url, "root": root}
+
+
+@contextmanager
+def running_lab(root: Path, env: dict):
+    """A JupyterLab server (with nbgrader's formgrader) on ``root``; yields its URL."""
+    bin_dir = Path(sys.executable).parent
     port = free_port()
     command = [
         str(bin_dir / "jupyter"),
@@ -103,17 +110,27 @@ def lab(tmp_path_factory):
                 server.kill()
                 pytest.fail("JupyterLab did not start:\n" + (root / "lab.log").read_text()[-3000:])
             time.sleep(0.5)
-    yield {"url": url, "root": root}
-    server.terminate()
     try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def require_browser() -> None:
+    """Skip (saying why) when Chromium or Playwright is missing."""
+    if chromium_path() is None:
+        pytest.skip("Chromium not found: install Debian's 'chromium' (make test does, as root) to run browser tests")
+    pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 
 
 @pytest.fixture(scope="session")
-def browser(lab):
+def browser():
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

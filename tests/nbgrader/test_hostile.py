@@ -204,6 +204,7 @@ def hostile(tmp_path_factory):
         "before": before,
         "runs": runs,
         "feedback": feedback,
+        "honest_files": honest_files,
     }
 
 

@@ -100,3 +100,11 @@ c.Autograde.exclude_overwriting = {
     for folder in (ROOT / "solutions").glob("*")
     if folder.is_dir()
 }
+
+# Nothing a trainee wrote may run in the instructor's browser: after the graded kernel has run and
+# the scores are saved, Markdown and outputs are sanitised (script-bearing outputs dropped), and
+# again before the feedback HTML is written (widgets/ipt_widgets/nbgrader_sanitize.py).
+from ipt_widgets.nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook  # noqa: E402
+
+c.Autograde.autograde_preprocessors.append(SanitizeGradedNotebook)
+c.GenerateFeedback.preprocessors.append(SanitizeFeedback)
