@@ -33,46 +33,7 @@ c.CourseDirectory.ignore = [
     "*.pth",
     "ipt_widgets",
     "*.unreadable",
-    # Compiled extension modules shadow packages just as .py files do.
-    "*.so",
-    "*.pyd",
-    "*.dylib",
-    "*.dll",
 ]
-
-# Grading runs no trainee code. The rebuild step (python -m ipt_widgets.submissions, run by
-# `make autograde`) rebuilds each submission folder from the release plus the trainee's data;
-# RebuildFromRelease repeats it for the notebook inside every autograde, however it is started.
-from ipt_widgets.nbgrader_guard import GuardPartialCredit, RebuildFromRelease  # noqa: E402
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader import preprocessors as nbp  # noqa: E402
-
-# Classes, not names: nbgrader asks each entry for its configurable traits.
-c.Autograde.sanitize_preprocessors = [
-    RebuildFromRelease,
-    nbp.ClearOutput,
-    nbp.DeduplicateIds,
-    nbp.OverwriteKernelspec,
-    nbp.OverwriteCells,
-    nbp.CheckCellMetadata,
-]
-# nbgrader reads partial credit from a result's text and gives full marks for nan, negative or
-# missing values: GuardPartialCredit turns those into 0 with a message.
-c.Autograde.autograde_preprocessors = [
-    nbp.Execute,
-    GuardPartialCredit,
-    nbp.IgnorePattern,
-    ClearMetadataPreprocessor,
-    nbp.LimitOutput,
-    nbp.SaveAutoGrades,
-    nbp.AssignLatePenalties,
-    nbp.CheckCellMetadata,
-]
-# Each graded kernel in a bubblewrap sandbox where available (ipt_widgets/sandbox.py): no
-# network, read-only course, its own scratch folder, limits; IPT_SANDBOX=off|require.
-c.Execute.kernel_manager_class = "ipt_widgets.sandbox.SandboxedKernelManager"
-# `nbgrader collect` copies links as links (the rebuild step refuses them), never their targets.
-c.ExchangeFactory.collect = "ipt_widgets.nbgrader_guard.SafeCollect"
 
 # A trainee who deleted a test cell is still graded on it.
 c.OverwriteCells.add_missing_cells = True
@@ -85,8 +46,7 @@ c.Execute.timeout = 60
 c.Execute.shutdown_kernel = "immediate"
 # Graded kernels talk to nbgrader over loopback TCP, and every one of them warned about it on
 # stderr: 440 warnings across the progress bar of a 40-trainee cohort. Their errors still show.
-# The kernel's working directory (the submission) is never put on sys.path.
-c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR", "--IPKernelApp.ignore_cwd=True"]
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 
 # Widget items keep their answers in the widget, so the released answer cell is a comment
 # instead of nbgrader's `raise NotImplementedError()`, which would stop "Run All".
@@ -101,10 +61,13 @@ c.Autograde.exclude_overwriting = {
     if folder.is_dir()
 }
 
-# Nothing a trainee wrote may run in the instructor's browser: after the graded kernel has run and
-# the scores are saved, Markdown and outputs are sanitised (script-bearing outputs dropped), and
-# again before the feedback HTML is written (widgets/ipt_widgets/nbgrader_sanitize.py).
-from ipt_widgets.nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook  # noqa: E402
+# Grading runs no trainee code, and nothing a trainee wrote runs in the instructor's browser
+# (README, "Security"). The rebuild step (python -m ipt_widgets.submissions, run by `make
+# autograde`) rebuilds each submission from the release plus the trainee's data. protect() adds,
+# to every autograde however it is started: the notebook rebuilt again from the release, a check
+# that every score is a finite number within the points, a bubblewrap sandbox per graded kernel
+# (IPT_SANDBOX=off|require), sanitised Markdown and outputs in graded notebooks and feedback, and
+# a `collect` that copies links as links. It comes last, so it builds on the settings above.
+from ipt_widgets.nbgrader_guard import protect  # noqa: E402
 
-c.Autograde.autograde_preprocessors.append(SanitizeGradedNotebook)
-c.GenerateFeedback.preprocessors.append(SanitizeFeedback)
+protect(c)

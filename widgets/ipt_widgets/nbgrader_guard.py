@@ -152,3 +152,34 @@ class SafeCollect(ExchangeCollect):
             return set(special) | set(nbgrader_ignore(directory, plain))
 
         shutil.copytree(src, dest, symlinks=True, ignore=ignore)
+
+
+# Extension modules shadow the package just as .py files do; nbgrader's ignore list is by name.
+SHADOWING = ["*.py", "*.pth", "*.so", "*.pyd", "*.dylib", "*.dll", "*.pyc", "ipt_widgets"]
+
+
+def protect(c) -> None:
+    """Apply every grading protection to an nbgrader config ``c`` (the course's and the hub's).
+
+    One place for them, so a deployment's own ``nbgrader_config.py`` cannot fall behind.
+    """
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader import preprocessors as nbp
+
+    from .nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook
+
+    ignore = list(c.CourseDirectory.get("ignore", [".ipynb_checkpoints", "__pycache__", "feedback"]))
+    c.CourseDirectory.ignore = ignore + [p for p in SHADOWING if p not in ignore]
+    # Classes, not names: nbgrader asks each entry for its configurable traits.
+    c.Autograde.sanitize_preprocessors = [RebuildFromRelease, nbp.ClearOutput, nbp.DeduplicateIds,
+                                          nbp.OverwriteKernelspec, nbp.OverwriteCells, nbp.CheckCellMetadata]
+    # The guard right after execution; the sanitiser after the scores are saved.
+    c.Autograde.autograde_preprocessors = [nbp.Execute, GuardPartialCredit, nbp.IgnorePattern,
+                                           ClearMetadataPreprocessor, nbp.LimitOutput, nbp.SaveAutoGrades,
+                                           nbp.AssignLatePenalties, nbp.CheckCellMetadata, SanitizeGradedNotebook]
+    # A lazy append to nbgrader's own list (GetGrades, ...), which must stay.
+    c.GenerateFeedback.preprocessors.append(SanitizeFeedback)
+    c.Execute.kernel_manager_class = "ipt_widgets.sandbox.SandboxedKernelManager"
+    arguments = list(c.Execute.get("extra_arguments", []))
+    c.Execute.extra_arguments = arguments + [a for a in ("--IPKernelApp.ignore_cwd=True",) if a not in arguments]
+    c.ExchangeFactory.collect = "ipt_widgets.nbgrader_guard.SafeCollect"

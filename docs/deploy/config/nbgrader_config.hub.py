@@ -101,10 +101,8 @@ c.Autograde.exclude_overwriting = {
     if folder.is_dir()
 }
 
-# Nothing a trainee wrote may run in the instructor's browser: after the graded kernel has run and
-# the scores are saved, Markdown and outputs are sanitised (script-bearing outputs dropped), and
-# again before the feedback HTML is written (widgets/ipt_widgets/nbgrader_sanitize.py).
-from ipt_widgets.nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook  # noqa: E402
+# Every grading protection of the course (README, "Security"): the rebuild from the release, the
+# partial-credit guard, the sandboxed kernel, sanitised notebooks and feedback, a link-safe collect.
+from ipt_widgets.nbgrader_guard import protect  # noqa: E402
 
-c.Autograde.autograde_preprocessors.append(SanitizeGradedNotebook)
-c.GenerateFeedback.preprocessors.append(SanitizeFeedback)
+protect(c)
