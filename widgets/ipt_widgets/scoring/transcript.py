@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..vocab import TECHNIQUES
-from .base import ItemScore, check_points, is_choice, require_mapping, require_text, verdict_for
+from .base import ItemScore, check_points, finish, is_choice, require_mapping, require_text
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,5 @@ def score_transcript(
             f"Turn {i}: you chose {picked}; the expert codes {TECHNIQUES[turn.technique].label}. "
             f"{turn.explanation}".strip()
         )
-    share = right / len(reference.turns)
-    points = round(max_points * share, 4)
     feedback.insert(0, f"{right} of {len(reference.turns)} therapist turns coded as the expert did.")
-    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, {"turns": share})
+    return finish({"turns": right / len(reference.turns)}, {"turns": 1.0}, max_points, feedback, expert, "")
