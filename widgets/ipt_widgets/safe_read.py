@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import html
 import json
 import math
 import os
@@ -204,3 +205,9 @@ def clean(value: Any) -> tuple[Any, bool]:
             replaced = replaced or bad
         return out, replaced
     return value, False
+
+
+def escape_text(value: Any, quote: bool = True) -> str:
+    """``value`` as text safe inside HTML or SVG, element or attribute, and always encodable:
+    ``html.escape`` of ``str(value)`` with lone surrogates replaced first."""
+    return html.escape(clean_text(str(value)), quote=quote)
