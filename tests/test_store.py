@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from ipt_widgets.store import FORMAT_NAME, MAX_BYTES, ResponseStore
 
+from tests.test_properties import time_limit
+
 
 @pytest.fixture
 def store(tmp_path):
@@ -231,7 +233,8 @@ def test_a_dangling_link_is_refused_and_saving_replaces_it(store):
 
 def test_a_named_pipe_is_refused_without_blocking(store):
     os.mkfifo(store.path)
-    loaded = store.load()  # opening a pipe for reading would wait for a writer forever
+    with time_limit(10):
+        loaded = store.load()  # opening a pipe for reading would wait for a writer forever
     assert not loaded.readable and "named pipe" in loaded.message
 
 
@@ -256,7 +259,8 @@ def test_a_pipe_swapped_in_after_the_check_is_not_read(store, monkeypatch):
         return info
 
     monkeypatch.setattr(safe_read.os, "lstat", lstat_then_swap)
-    loaded = store.load()
+    with time_limit(10):
+        loaded = store.load()
     assert not loaded.readable and "named pipe" in loaded.message
 
 

