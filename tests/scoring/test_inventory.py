@@ -117,3 +117,19 @@ def test_parse_skips_nameless_entries_and_repairs_bad_choices():
 def test_bad_references_name_the_field(data, message):
     with pytest.raises(ValueError, match=message):
         InventoryReference.from_mapping(data, "ref")
+
+
+def test_two_focus_people_marking_one_earns_half_and_says_who_else():
+    ref = InventoryReference.from_mapping(
+        {
+            "area": "role_dispute",
+            "people": [
+                {"name": "Erol", "relationship": "brother", "circle": "middle", "focus": True},
+                {"name": "Nermin", "relationship": "sister-in-law", "circle": "middle", "focus": True},
+            ],
+        },
+        "test",
+    )
+    score = score_inventory([entry("Erol", "middle", True), entry("Nermin", "middle")], ref, 1)
+    assert score.parts["focus"] == 0.5
+    assert any("part of the focus" in line and "Erol, Nermin" in line for line in score.feedback)

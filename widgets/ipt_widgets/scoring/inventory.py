@@ -231,18 +231,21 @@ def _focus_share(
     share = (len(right) / len(marked)) * (len(right) / len(focus_refs)) if marked else 0.0
     if share >= 1.0:
         return 1.0, ""
-    if right:
+    names = ", ".join(reference.people[i].name for i in sorted(focus_refs))
+    if right and len(marked) > len(right):
         return share, (
             f"You marked the right relationship as tied to the problem area, but {len(marked) - len(right)} "
             "other(s) too: the focus is the one relationship the work will be about."
         )
-    names = ", ".join(reference.people[i].name for i in sorted(focus_refs))
+    if right:
+        return share, f"You marked part of the focus: the relationships tied to the problem area are with {names}."
     return 0.0, f"The relationship tied to the problem area ({area_label(reference.area)}) is with {names}."
 
 
 def _listing_share(entries: list[InventoryEntry], matches: dict[int, int]) -> tuple[float, str]:
     """1 unless the list is padded with more than EXTRA_ALLOWANCE people not in the case."""
-    extra = [e.name for i, e in enumerate(entries) if i not in set(matches.values())]
+    matched = set(matches.values())
+    extra = [e.name for i, e in enumerate(entries) if i not in matched]
     if len(extra) <= EXTRA_ALLOWANCE:
         return 1.0, ""
     share = (len(matches) + EXTRA_ALLOWANCE) / len(entries)
