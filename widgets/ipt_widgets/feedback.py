@@ -7,9 +7,8 @@ Inline styles only: generated nbgrader feedback is a standalone HTML file withou
 
 from __future__ import annotations
 
-from html import escape
-
 from .cases import ClassificationReference
+from .safe_read import escape_text as escape
 from .scoring.base import ItemScore
 from .scoring.classification import ClassificationAnswer, ClassificationScore
 from .vocab import ROLE_DISPUTE, area_label, stage_label

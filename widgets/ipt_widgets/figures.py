@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from html import escape
 
+from .safe_read import escape_text as escape
 from .vocab import PHQ9_BANDS
 
 _FONT = "font-family='system-ui, sans-serif'"
 _CIRCLE_RADII = {"inner": 70, "middle": 125, "outer": 180}
 _LEVEL_COLOUR = {"none": "#9e9e9e", "some": "#f9a825", "a_lot": "#c62828"}
+
+
+def _pick(choices, value, default: str) -> str:
+    """``value`` if it is one of ``choices``' keys, else ``default`` (a list there must not raise)."""
+    return value if isinstance(value, str) and value in choices else default
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: str) -> str:
@@ -52,7 +57,9 @@ def closeness_circle_svg(people: Iterable[dict], centre_label: str = "Patient") 
     lines, nodes = [], []
     by_circle: dict[str, list[dict]] = {k: [] for k in _CIRCLE_RADII}
     for person in people:
-        by_circle.get(person.get("circle"), by_circle["middle"]).append(person)
+        # Drawn from widget state a trainee could edit: any value that is not ours is a default.
+        person = person if isinstance(person, dict) else {}
+        by_circle[_pick(by_circle, person.get("circle"), "middle")].append(person)
     desc = []
     for circle, members in by_circle.items():
         inner_r = {"inner": 26, "middle": 70, "outer": 125}[circle]
@@ -62,8 +69,8 @@ def closeness_circle_svg(people: Iterable[dict], centre_label: str = "Patient") 
             start = {"inner": -math.pi / 2, "middle": -math.pi / 2 + 0.6, "outer": -math.pi / 2 + 1.2}[circle]
             angle = start + 2 * math.pi * k / max(1, len(members))
             x, y = c + radius * math.cos(angle), c + radius * math.sin(angle)
-            colour = _LEVEL_COLOUR.get(person.get("conflict"), "#9e9e9e")
-            width = {"none": 1, "some": 2.5, "a_lot": 4.5}.get(person.get("support"), 1)
+            colour = _LEVEL_COLOUR[_pick(_LEVEL_COLOUR, person.get("conflict"), "none")]
+            width = {"none": 1, "some": 2.5, "a_lot": 4.5}[_pick(_LEVEL_COLOUR, person.get("support"), "none")]
             lines.append(
                 f"<line x1='{c}' y1='{c}' x2='{x:.1f}' y2='{y:.1f}' stroke='{colour}' stroke-width='{width}' opacity='0.7'/>"
             )
@@ -78,8 +85,9 @@ def closeness_circle_svg(people: Iterable[dict], centre_label: str = "Patient") 
                 f"font-weight='{'bold' if focus else 'normal'}' fill='#1b1b1b'>{name}</text>"
             )
             desc.append(
-                f"{person.get('name', '')}: {circle} circle, conflict {person.get('conflict', 'none')}, "
-                f"support {person.get('support', 'some')}{', changed around onset' if person.get('changed') else ''}"
+                f"{person.get('name', '')}: {circle} circle, "
+                f"conflict {_pick(_LEVEL_COLOUR, person.get('conflict'), 'none')}, "
+                f"support {_pick(_LEVEL_COLOUR, person.get('support'), 'some')}{', changed around onset' if person.get('changed') else ''}"
                 f"{', tied to the problem area' if focus else ''}"
             )
     legend = (

@@ -11,7 +11,10 @@ Rules this module keeps:
   killed kernel leaves either the old or the new file, never half of one.
 * Reading never raises. A missing file is simply "no answers yet"; an empty, truncated,
   malformed or foreign file gives the answers that can be recovered plus a message that names
-  the file and what is wrong with it.
+  the file and what is wrong with it. Reading never blocks and never follows a link: only a
+  regular file is opened (a link could point at another trainee's file, a named pipe would
+  wait for a writer forever). Numbers that are not finite read as missing values, and text is
+  always encodable (see :mod:`ipt_widgets.safe_read`).
 * Nothing is lost: before a save replaces a file that could not be read, the unreadable file is
   kept under a new name, so an instructor can still recover what was in it.
 * Nothing here writes to stderr or warns (nbgrader scores a test cell with stderr output as 0).
@@ -26,6 +29,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .safe_read import clean, clean_text, loads_json, read_regular_file
 
 FORMAT_NAME = "ipt-course-responses"
 FORMAT_VERSION = 1
@@ -91,42 +96,21 @@ class ResponseStore:
     # -- reading ---------------------------------------------------------------------------
 
     def load(self) -> LoadResult:
-        """Read every answer that can be read. Never raises."""
+        """Read every answer that can be read. Never raises, never blocks.
+
+        Only a regular file is read: a symbolic link (it could point at another trainee's
+        file), a named pipe (opening it would wait for a writer forever), a device or a folder
+        is refused with a message. See :mod:`ipt_widgets.safe_read` for what else is refused
+        (deep nesting) or made safe (numbers that are not finite, lone surrogates).
+        """
         name = self.path.name
-        try:
-            size = self.path.stat().st_size
-        except FileNotFoundError:
+        raw, problem = read_regular_file(self.path, MAX_BYTES)
+        if problem is None and raw is not None:
+            data, problem = loads_json(raw)
+        if problem is not None:
+            return LoadResult(problems=[f"{name}: {problem}"], readable=False)
+        if raw is None:
             return LoadResult()
-        except OSError as exc:
-            return LoadResult(problems=[f"{name}: cannot be read ({exc.strerror or exc})."], readable=False)
-        if not self.path.is_file():
-            return LoadResult(problems=[f"{name}: is not a file."], readable=False)
-        if size == 0:
-            return LoadResult(problems=[f"{name}: is empty, so no saved answers were found."], readable=False)
-        if size > MAX_BYTES:
-            return LoadResult(
-                problems=[f"{name}: is {size:,} bytes, far larger than a responses file can be; it was not read."],
-                readable=False,
-            )
-        try:
-            raw = self.path.read_bytes()
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return LoadResult(problems=[f"{name}: is not UTF-8 text, so it was not read."], readable=False)
-        except OSError as exc:
-            return LoadResult(problems=[f"{name}: cannot be read ({exc.strerror or exc})."], readable=False)
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            detail = (
-                f"line {exc.lineno}, column {exc.colno}"
-                if isinstance(exc, json.JSONDecodeError)
-                else "too deeply nested"
-            )
-            return LoadResult(
-                problems=[f"{name}: is not valid JSON ({detail}); it may have been cut short or edited by hand."],
-                readable=False,
-            )
         return _parse_document(name, data)
 
     def get(self, item_id: str, default: Any = None) -> Any:
@@ -183,13 +167,16 @@ def _parse_document(name: str, data: Any) -> LoadResult:
             problems=[f"{name}: expected a JSON object at the top, found {type(data).__name__}."], readable=False
         )
     if data.get("format") != FORMAT_NAME:
+        shown = clean(data.get("format"))[0]
         return LoadResult(
-            problems=[f"{name}: field 'format' is {data.get('format')!r}, expected {FORMAT_NAME!r}."], readable=False
+            problems=[f"{name}: field 'format' is {shown!r:.60}, expected {FORMAT_NAME!r}."], readable=False
         )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION or version < 1:
         return LoadResult(
-            problems=[f"{name}: field 'version' is {version!r}; this course reads version {FORMAT_VERSION}."],
+            problems=[
+                f"{name}: field 'version' is {clean(version)[0]!r:.60}; this course reads version {FORMAT_VERSION}."
+            ],
             readable=False,
         )
     raw_items = data.get("items")
@@ -197,11 +184,21 @@ def _parse_document(name: str, data: Any) -> LoadResult:
         return LoadResult(problems=[f"{name}: field 'items' should be an object of answers."], readable=False)
     result = LoadResult()
     for item_id, entry in raw_items.items():
+        item_id = clean_text(item_id)
         if not isinstance(entry, dict) or "value" not in entry:
-            result.problems.append(f"{name}: item {item_id!r} has no 'value' and was skipped.")
+            result.problems.append(f"{name}: item {item_id!r:.80} has no 'value' and was skipped.")
             continue
+        value, replaced = clean(entry["value"])
+        if replaced:
+            result.problems.append(
+                f"{name}: item {item_id!r:.80} held a number that is not finite or far too long; "
+                "it was read as a missing value."
+            )
         saved_at = entry.get("saved_at")
-        result.items[item_id] = {"value": entry["value"], "saved_at": saved_at if isinstance(saved_at, str) else None}
+        result.items[item_id] = {
+            "value": value,
+            "saved_at": clean_text(saved_at) if isinstance(saved_at, str) else None,
+        }
     return result
 
 

@@ -27,7 +27,7 @@ from ..vocab import (
     area_label,
     stage_label,
 )
-from .base import is_choice
+from .base import is_choice, is_finite_number
 
 AREA_SHARE_OF_DISPUTE = 0.5
 MAX_RATIONALE_CHARS = 5_000
@@ -90,8 +90,8 @@ def score_classification(
     max_points: float = 1.0,
 ) -> ClassificationScore:
     """Score ``answer`` against ``reference`` under the module's partial-credit rules."""
-    if max_points <= 0:
-        raise ValueError(f"max_points must be positive, got {max_points!r}")
+    if not is_finite_number(max_points) or max_points <= 0:
+        raise ValueError(f"max_points must be a positive number, got {max_points!r}")
     if answer is None or answer.area is None:
         return ClassificationScore(0.0, max_points, "unanswered", False, None, ["No problem area was chosen."])
 

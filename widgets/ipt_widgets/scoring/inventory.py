@@ -4,11 +4,17 @@ Rules (the README repeats them):
 
 * **key people found** (40%): the share of the expert's key people the trainee listed. A person
   is matched by name, or by a short alias such as "sister" (accents, case and punctuation are
-  ignored); extra people are never penalised, since a fuller inventory is good practice;
+  ignored);
 * **circle placement** (30%): for each key person found, 1 for the expert's circle, 0.5 for
   an adjacent circle, 0 otherwise, averaged over the key people found;
-* **focus relationship** (30%): the trainee marked as "tied to the problem area" exactly the
-  person(s) the expert did: 1; the right person plus others: 0.5; otherwise 0.
+* **focus relationship** (30%): of the people the trainee marked as "tied to the problem area",
+  the share who are the expert's focus person(s) (precision), times the share of the focus
+  person(s) marked (recall): exactly the right one earns 1, the right one plus another 0.5,
+  the right one among ten 0.1;
+* **padding**: up to ``EXTRA_ALLOWANCE`` people who are not in the expert's inventory cost
+  nothing (a fuller inventory is good practice). Beyond that, people found and placement are
+  multiplied by ``(matched + EXTRA_ALLOWANCE) / listed``: an inventory padded with every name
+  and word of the vignette earns far less than an honest partial one.
 """
 
 from __future__ import annotations
@@ -21,13 +27,12 @@ from ..vocab import CIRCLES, LEVELS, PROBLEM_AREAS, area_label, normalise_area
 from .base import (
     ItemScore,
     check_points,
+    finish,
     is_choice,
     normalise_name,
     require_bool,
     require_mapping,
     require_text,
-    verdict_for,
-    weighted,
 )
 
 REFERENCE_FIELDS = ("area", "explanation", "people")
@@ -37,6 +42,8 @@ WEIGHTS = {"found": 0.4, "placement": 0.3, "focus": 0.3}
 _CIRCLE_ORDER = list(CIRCLES)
 MAX_PEOPLE = 40
 MAX_FIELD_CHARS = 200
+# People listed who match no one in the expert's inventory, at no cost (a GP, a neighbour...).
+EXTRA_ALLOWANCE = 3
 
 
 @dataclass(frozen=True)
@@ -201,24 +208,58 @@ def score_inventory(
                 f"{entry.name}: you placed them in the {entry.circle} circle; the expert puts them in the "
                 f"{person.circle} circle. {person.note}".strip()
             )
-    focus_refs = {i for i, p in enumerate(reference.people) if p.focus}
-    marked = {i for i, e in enumerate(entries) if e.focus}
-    focus_entries = {matches[i] for i in focus_refs if i in matches}
-    if focus_entries and focus_entries == marked and len(focus_entries) == len(focus_refs):
-        focus = 1.0
-    elif focus_entries and focus_entries <= marked:
-        focus = 0.5
-        feedback.append("You marked the right relationship as tied to the problem area, but others too.")
-    else:
-        focus = 0.0
-        names = ", ".join(reference.people[i].name for i in sorted(focus_refs))
-        feedback.append(f"The relationship tied to the problem area ({area_label(reference.area)}) is with {names}.")
+    focus, focus_note = _focus_share(entries, reference, matches)
+    if focus_note:
+        feedback.append(focus_note)
+    listing, listing_note = _listing_share(entries, matches)
+    if listing_note:
+        feedback.append(listing_note)
     parts = {
-        "found": len(found_keys) / len(key_people),
-        "placement": sum(placement_scores) / len(placement_scores) if placement_scores else 0.0,
+        "found": len(found_keys) / len(key_people) * listing,
+        "placement": (sum(placement_scores) / len(placement_scores) if placement_scores else 0.0) * listing,
         "focus": focus,
     }
-    points = weighted(parts, WEIGHTS, max_points)
-    if not feedback:
-        feedback.append("Your inventory matches the expert's on every key person, circle and focus.")
-    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, parts)
+    return finish(
+        parts,
+        WEIGHTS,
+        max_points,
+        feedback,
+        expert,
+        "Your inventory matches the expert's on every key person, circle and focus.",
+    )
+
+
+def _focus_share(
+    entries: list[InventoryEntry], reference: InventoryReference, matches: dict[int, int]
+) -> tuple[float, str]:
+    """Precision times recall of the people marked as tied to the problem area, and a note."""
+    focus_refs = {i for i, p in enumerate(reference.people) if p.focus}
+    marked = {i for i, e in enumerate(entries) if e.focus}
+    right = {matches[i] for i in focus_refs if i in matches} & marked
+    share = (len(right) / len(marked)) * (len(right) / len(focus_refs)) if marked else 0.0
+    if share >= 1.0:
+        return 1.0, ""
+    names = ", ".join(reference.people[i].name for i in sorted(focus_refs))
+    if right and len(marked) > len(right):
+        return share, (
+            f"You marked the right relationship as tied to the problem area, but {len(marked) - len(right)} "
+            "other(s) too: the focus is the one relationship the work will be about."
+        )
+    if right:
+        return share, f"You marked part of the focus: the relationships tied to the problem area are with {names}."
+    return 0.0, f"The relationship tied to the problem area ({area_label(reference.area)}) is with {names}."
+
+
+def _listing_share(entries: list[InventoryEntry], matches: dict[int, int]) -> tuple[float, str]:
+    """1 unless the list is padded with more than EXTRA_ALLOWANCE people not in the case."""
+    matched = set(matches.values())
+    extra = [e.name for i, e in enumerate(entries) if i not in matched]
+    if len(extra) <= EXTRA_ALLOWANCE:
+        return 1.0, ""
+    share = (len(matches) + EXTRA_ALLOWANCE) / len(entries)
+    shown = ", ".join(extra[:4]) + (", ..." if len(extra) > 4 else "")
+    return share, (
+        f"{len(extra)} of the {len(entries)} people you listed ({shown}) are not people in this patient's "
+        "life as the case describes it; an inventory padded with names earns less than one that lists "
+        "the people who matter."
+    )

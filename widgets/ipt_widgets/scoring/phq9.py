@@ -19,7 +19,7 @@ from typing import Any
 
 from ..schema import at, check_keys, suggestion
 from ..vocab import PHQ9_BANDS, PHQ9_FREQUENCIES, PHQ9_ITEMS
-from .base import ItemScore, check_points, is_choice, require_mapping, require_text, verdict_for, weighted
+from .base import ItemScore, check_points, finish, is_choice, require_mapping, require_text
 
 WEIGHTS = {"items": 0.25, "totals": 0.25, "band": 0.2, "response": 0.15, "remission": 0.15}
 N_ITEMS = len(PHQ9_ITEMS)
@@ -226,7 +226,4 @@ def score_phq9(answer: PHQ9Answer | None, reference: PHQ9Reference, labels: list
         feedback.append("Response means the total fell by at least half from intake.")
     if not parts["remission"]:
         feedback.append("Remission means a total below 5.")
-    points = weighted(parts, WEIGHTS, max_points)
-    if not feedback:
-        feedback.append("Scores, totals and interpretation are all right.")
-    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, parts)
+    return finish(parts, WEIGHTS, max_points, feedback, expert, "Scores, totals and interpretation are all right.")

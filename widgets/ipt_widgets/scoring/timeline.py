@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..schema import at, check_keys, choice_error
-from .base import ItemScore, check_points, require_mapping, require_text, verdict_for, weighted
+from .base import ItemScore, check_points, finish, require_mapping, require_text
 
 REFERENCE_FIELDS = ("onset", "worsening", "event_weeks", "mood", "explanation", "event_feedback")
 
@@ -181,7 +181,11 @@ def score_timeline(
             "Your mood ratings do not yet follow the story: the mood should fall after the onset and dip "
             "again at the worsening."
         )
-    points = weighted(parts, WEIGHTS, max_points)
-    if not feedback:
-        feedback.append("Your timeline links the onset and the worsening to the right events.")
-    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, parts)
+    return finish(
+        parts,
+        WEIGHTS,
+        max_points,
+        feedback,
+        expert,
+        "Your timeline links the onset and the worsening to the right events.",
+    )

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..schema import at, check_keys, choice_error, suggestion
 from ..vocab import TECHNIQUES
-from .base import ItemScore, check_points, is_choice, require_mapping, require_text, verdict_for
+from .base import ItemScore, check_points, finish, is_choice, require_mapping, require_text
 
 TURN_FIELDS = ("technique", "also_accept", "explanation")
 
@@ -95,7 +95,5 @@ def score_transcript(
             f"Turn {i}: you chose {picked}; the expert codes {TECHNIQUES[turn.technique].label}. "
             f"{turn.explanation}".strip()
         )
-    share = right / len(reference.turns)
-    points = round(max_points * share, 4)
     feedback.insert(0, f"{right} of {len(reference.turns)} therapist turns coded as the expert did.")
-    return ItemScore(points, max_points, verdict_for(points, max_points, True), feedback, expert, {"turns": share})
+    return finish({"turns": right / len(reference.turns)}, {"turns": 1.0}, max_points, feedback, expert, "")
