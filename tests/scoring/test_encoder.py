@@ -179,3 +179,16 @@ def test_a_cache_poisoned_with_nan_never_gives_a_word_salad_credit(tmp_path):
     assert poisoned.points == honest.points < reference.max_points
     for stored in files:
         assert np.isfinite(np.load(stored)).all()  # recomputed and replaced
+
+
+def test_cache_files_are_readable_by_the_sandboxed_kernels(tmp_path, monkeypatch):
+    """Graded kernels run as `nobody` when grading as root: a 0600 cache file would be a miss
+    in every graded notebook (measured: Module 1 then cost twice as much to grade)."""
+    import stat
+
+    from ipt_widgets.scoring.encoder import SentenceEncoder
+
+    monkeypatch.setenv("IPT_EMBEDDING_CACHE", str(tmp_path))
+    SentenceEncoder().preload(["a fixed exemplar sentence"])
+    files = list(tmp_path.glob("*.npy"))
+    assert files and all(stat.S_IMODE(f.stat().st_mode) & 0o044 == 0o044 for f in files)

@@ -257,6 +257,8 @@ class SentenceEncoder:
             # Written aside, then renamed: parallel graders never read a half-written file.
             with tempfile.NamedTemporaryFile(dir=stored.parent, suffix=".tmp", delete=False) as f:
                 np.save(f, rows, allow_pickle=False)
+            # Readable by the sandboxed graded kernels, which run as `nobody` when grading as root.
+            os.chmod(f.name, 0o644)
             os.replace(f.name, stored)
         except OSError:
             pass  # a read-only home or a full disk only costs time
