@@ -313,5 +313,5 @@ def test_links_planted_in_the_exchange_are_never_followed(tmp_path):
     assert (folder / f"{M01}.responses.json").is_symlink()
     notes = tidy_assignment(course, M01)["mallory"]
     assert any("is a link" in n for n in notes)
-    assert sorted(p.name for p in folder.iterdir()) == [f"{M01}.ipynb", "timestamp.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [f"{M01}.ipynb", "submission_secret.txt", "timestamp.txt"]
     assert "c.CourseDirectory" not in (folder / f"{M01}.ipynb").read_text()

@@ -12,7 +12,8 @@ that data alone. For each ``submitted/<trainee>/<assignment>/``:
      (sanitised Markdown) put back in; code the trainee wrote or changed is not taken;
    * each responses file, parsed and written again by the course (only answers that could be
      read; what could not be read is named in a note);
-   * nbgrader's ``timestamp.txt``, if it holds a timestamp.
+   * nbgrader's ``timestamp.txt``, if it holds a timestamp, and ``submission_secret.txt``, if it
+     holds a short token (nbgrader's exchange names the feedback file with it).
 
 Links, devices, pipes, folders and oversized files are refused, never opened for reading (a named
 pipe would hang the reader) and never followed. A notebook submitted under another name is used
@@ -43,6 +44,7 @@ MAX_NOTEBOOK_BYTES = 50_000_000
 MAX_TIMESTAMP_BYTES = 200
 RECEIVED = "received"
 MANIFEST = ".manifest.json"
+SECRET = "submission_secret.txt"  # written by `nbgrader submit`; release_feedback needs it
 
 
 def safe_name(name: str) -> str:
@@ -125,6 +127,13 @@ def _timestamp(raw: bytes | str | None) -> str | None:
     return text
 
 
+def _secret(raw: bytes | str | None) -> str | None:
+    if not isinstance(raw, bytes):
+        return None
+    text = raw.decode("ascii", "replace").strip()
+    return text if re.fullmatch(r"[A-Za-z0-9+/=_-]{1,128}", text) else None
+
+
 def _pick_notebook(name: str, files: dict[str, Path], expected: list[str], notes: list[str]) -> Path | None:
     if name in files:
         return files[name]
@@ -167,6 +176,9 @@ def rebuild_submission(folder: Path, release: Path, out: Path) -> list[str]:
     stamp = _timestamp(read_regular(files["timestamp.txt"], MAX_TIMESTAMP_BYTES) if "timestamp.txt" in files else None)
     if stamp:
         (out / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    secret = _secret(read_regular(files[SECRET], MAX_TIMESTAMP_BYTES) if SECRET in files else None)
+    if secret:  # nbgrader's exchange names the trainee's feedback file with it
+        (out / SECRET).write_text(secret, encoding="utf-8")
     return all_notes
 
 
