@@ -87,7 +87,7 @@ test-postgres: $(STAMP)
 
 ## Check free-text reference files: make check-references FILES="my_refs.yaml"
 check-references: $(STAMP)
-	$(BIN)/python -m ipt_widgets.formulations $(FILES)
+	$(BIN)/python -m ipt_widgets.reference_check $(FILES)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py

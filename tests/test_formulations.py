@@ -9,12 +9,11 @@ import pytest
 import yaml
 from ipt_widgets.formulations import (
     FormulationReference,
-    check_reference,
     load_draft_tasks,
     load_references,
-    main,
     parse_reference,
 )
+from ipt_widgets.reference_check import check_reference, main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "formulation.yaml"
 

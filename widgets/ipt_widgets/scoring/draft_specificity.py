@@ -1,0 +1,39 @@
+"""How much of a draft is about this patient rather than IPT vocabulary any case could carry."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..formulations import FormulationReference
+from .draft_rules import SPECIFIC_FLOOR, SPECIFIC_WORDS
+from .draft_text import STOPWORDS, stem, words
+from .free_text_prototypes import AREAS, GENERIC_CLINICAL, IPT_TERMS, OFF_MODEL, ON_MODEL
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """Stems of IPT and clinical vocabulary and of every prototype: they say nothing about a case."""
+    texts = [" ".join(IPT_TERMS), " ".join(GENERIC_CLINICAL), *ON_MODEL]
+    for spec in (*OFF_MODEL.values(), *AREAS.values()):
+        texts += spec["prototypes"]
+    return frozenset(stem(w) for t in texts for w in words(t)) | STOPWORDS
+
+
+def case_words(reference: FormulationReference) -> frozenset[str]:
+    """The words that make a sentence about this case: from the vignette and the expert's texts,
+    minus stop words and IPT vocabulary."""
+    generic = generic_words()
+    texts = [reference.vignette, reference.expert_formulation, reference.title]
+    texts += [x for e in reference.elements for x in e.exemplars]
+    return frozenset(s for t in texts for w in words(t) if len(w) > 2 and (s := stem(w)) not in generic)
+
+
+def specificity(sentences: list[str], reference: FormulationReference) -> float:
+    """0-1: distinct case words in these sentences, full from ``SPECIFIC_WORDS`` of them."""
+    own = {stem(w) for w in words(" ".join(sentences))} & case_words(reference)
+    return min(1.0, len(own) / SPECIFIC_WORDS)
+
+
+def specific_factor(share: float) -> float:
+    """What element credit is multiplied by: ``SPECIFIC_FLOOR`` with no case words, 1 at full."""
+    return SPECIFIC_FLOOR + (1.0 - SPECIFIC_FLOOR) * share
