@@ -39,6 +39,21 @@ class RubricElement:
     description: str
     exemplars: tuple[str, ...]
     keywords: tuple[str, ...] = ()
+    safety: bool = False
+
+    @property
+    def is_safety(self) -> bool:
+        """A safety element: marked ``safety: true``, or recognised from its description (it asks
+        about suicidal thoughts, self-harm, a safety plan or risk). It earns credit only from a
+        positive safety action."""
+        return self.safety or bool(_SAFETY_DESCRIPTION.search(self.description))
+
+
+_SAFETY_DESCRIPTION = re.compile(
+    r"suicid|self-harm|harm(?:ing)? (?:him|her|them)self|safety plan|\bsafety\b|not (?:to )?wak|waking up|"
+    r"\brisk\b|crisis",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +147,10 @@ def _element(raw: Any, where: str) -> RubricElement:
     if not isinstance(element_id, str) or not _ID.match(element_id):
         raise ValueError(f"{where}: field 'id' must be lowercase letters, digits and underscores, got {element_id!r}")
     where = f"{where} ({element_id})"
-    _reject_unknown(raw, ("id", "points", "description", "exemplars", "keywords"), where)
+    _reject_unknown(raw, ("id", "points", "description", "exemplars", "keywords", "safety"), where)
+    safety = raw.get("safety", False)
+    if not isinstance(safety, bool):
+        raise ValueError(f"{where}: field 'safety' must be true or false, got {safety!r}")
     points = raw.get("points")
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= MAX_POINTS_PER_ELEMENT:
         raise ValueError(f"{where}: field 'points' must be a number above 0 and at most {MAX_POINTS_PER_ELEMENT}")
@@ -151,6 +169,7 @@ def _element(raw: Any, where: str) -> RubricElement:
         description=_text(raw, "description", where),
         exemplars=tuple(" ".join(t.split()) for t in exemplars),
         keywords=tuple(k.strip().lower() for k in keywords),
+        safety=safety,
     )
 
 

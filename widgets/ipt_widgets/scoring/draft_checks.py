@@ -1,62 +1,166 @@
-"""Off-model practice and the problem area a draft builds on: pure steps over the draft's vectors."""
+"""Off-model and unsafe practice, and the problem area and stage a draft builds on.
+
+Pure steps over the draft's vectors. Cue patterns are read in context: a cue inside a negated
+clause ("no thought records", "never a no-suicide contract", "there was no death") is no cue.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from ..formulations import FormulationReference
 from .draft_evidence import DraftVectors
-from .draft_rules import AREA_CLEAR, AREA_MARGIN, OFF_MODEL_MARGIN, OFF_MODEL_SIMILARITY
-from .free_text_prototypes import AREAS, OFF_MODEL, STAGES
+from .draft_rules import (
+    AREA_CLEAR,
+    AREA_MARGIN,
+    OFF_MODEL_MARGIN,
+    OFF_MODEL_SIMILARITY,
+    STAGE_CLEAR,
+    STAGE_MARGIN,
+    UNSAFE_SIMILARITY,
+)
+from .draft_text import negated_scopes
+from .free_text_prototypes import AREAS, OFF_MODEL, STAGE_PROTOTYPES, STAGES
+from .safety_prototypes import UNSAFE
+
+_HEDGE = re.compile(
+    r"\b(?:may|might|could|perhaps|possibly|maybe|either|unclear|not sure|hard to (?:say|tell)|whichever)\b"
+)
+_RULED_OUT_AFTER = re.compile(
+    r"^[^.;:]{0,30}\b(?:does not|doesn['’]t|do not|don['’]t) (?:fit|apply)|^[^.;:]{0,20}\b(?:is|are|can be) (?:ruled out|unlikely)"
+)
+
+
+@lru_cache(maxsize=1)
+def kinds() -> dict[str, dict]:
+    """Every off-model kind: the technique kinds (CBT, psychodynamic, advice) and the unsafe ones."""
+    out = {}
+    for kind, spec in OFF_MODEL.items():
+        out[kind] = {
+            **spec,
+            "scope": "affirmed",
+            "unsafe": False,
+            "patterns": [re.compile(re.escape(c)) for c in spec["cues"]],
+        }
+    for kind, spec in UNSAFE.items():
+        out[kind] = {**spec, "unsafe": True, "patterns": [re.compile(c) for c in spec["cues"]]}
+    return out
+
+
+def _negated(low: str, start: int) -> bool:
+    # A negation that starts before the cue covers it; one inside the cue ("won't ask") is the cue.
+    return any(a < start < b for a, b in negated_scopes(low))
 
 
 def cue_kinds(sentence: str) -> set[str]:
+    """Kinds whose cue pattern occurs in the sentence, outside any negated clause."""
     low = sentence.lower()
-    return {kind for kind, spec in OFF_MODEL.items() if any(cue in low for cue in spec["cues"])}
+    found = set()
+    for kind, spec in kinds().items():
+        if spec.get("unless") and re.search(spec["unless"], low):
+            continue
+        if any(not _negated(low, m.start()) for p in spec["patterns"] for m in p.finditer(low)):
+            found.add(kind)
+    return found
 
 
-def named_areas(text: str) -> set[str]:
-    low = text.lower()
-    return {area for area, spec in AREAS.items() if any(name in low for name in spec["names"])}
-
-
-def named_stages(text: str) -> set[str]:
-    low = text.lower()
-    return {stage for stage, cues in STAGES.items() if any(c in low for c in cues)}
-
-
-def off_model_sentences(draft: DraftVectors, on_model, encoder) -> dict[int, str]:
-    """Sentence index -> off-model kind: a cue word, or closer to an off-model prototype than to
-    any IPT sentence."""
-    sims = {
-        kind: (draft.sent_vecs @ encoder.encode(list(spec["prototypes"])).T).max(axis=1)
-        for kind, spec in OFF_MODEL.items()
-    }
+def off_model_sentences(draft: DraftVectors, affirmed_vecs, on_model, encoder) -> dict[int, str]:
+    """Sentence index -> off-model kind: a cue in context, or closer by meaning to the kind's
+    prototypes than to any IPT sentence. Technique kinds are compared with what the sentence
+    affirms (so "no thought records" is not CBT); dismissing risk with the whole sentence."""
+    sims = {}
+    for kind, spec in kinds().items():
+        vecs = draft.sent_vecs if spec["scope"] == "full" else affirmed_vecs
+        sims[kind] = (vecs @ encoder.encode(list(spec["prototypes"])).T).max(axis=1)
     found: dict[int, str] = {}
     for i, sentence in enumerate(draft.sentences):
         cues = cue_kinds(sentence)
         best_kind, best_sim = None, 0.0
-        for kind in OFF_MODEL:
+        for kind, spec in kinds().items():
             sim = float(sims[kind][i]) + (1.0 if kind in cues else 0.0)
+            if spec["unsafe"] and kind in cues:
+                sim += 0.5  # unsafe practice outranks a technique in the same sentence
             if sim > best_sim:
                 best_kind, best_sim = kind, sim
-        if best_kind and (
-            best_sim >= 1.0 or (best_sim >= OFF_MODEL_SIMILARITY and best_sim > on_model[i] + OFF_MODEL_MARGIN)
-        ):
+        # Unsafe kinds need a cue, or a sentence very close to one of their prototypes; dismissing
+        # risk or medication by meaning also needs a negation ("ask about suicide" is no dismissal).
+        floor = OFF_MODEL_SIMILARITY
+        if best_kind and kinds()[best_kind]["unsafe"]:
+            floor = UNSAFE_SIMILARITY if kinds()[best_kind]["scope"] == "affirmed" or negated_scopes(sentence) else 9.0
+        if best_kind and (best_sim >= 1.0 or (best_sim >= floor and best_sim > on_model[i] + OFF_MODEL_MARGIN)):
             found[i] = best_kind
     return found
 
 
-def wrong_area(text: str, draft: DraftVectors, eligible, reference: FormulationReference, encoder) -> str | None:
-    """The area the draft builds on, when it is not the reference's; None when it is (or unclear)."""
+def is_unsafe(kind: str) -> bool:
+    return kinds()[kind]["unsafe"]
+
+
+# -- problem area and stage ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaReading:
+    """What the draft says about the problem area: the areas it names as its focus, the areas it
+    hedges between, and (where no area is named) the area its content describes."""
+
+    named: frozenset[str]
+    hedged: frozenset[str]
+
+
+def _mentions(sentence: str, phrases) -> list[int]:
+    low = sentence.lower()
+    return [m.start() for p in phrases for m in re.finditer(r"\b" + re.escape(p), low)]
+
+
+def _affirmed_mention(low: str, start: int) -> bool:
+    return not _negated(low, start + 1) and not _RULED_OUT_AFTER.search(low[start:])
+
+
+def read_areas(sentences: list[str] | tuple[str, ...]) -> AreaReading:
+    """Areas named affirmatively ("a role dispute with her brother"), never ruled-out ones ("no
+    death, no dispute") or plain words ("the dispute about the licence"); and areas hedged
+    between ("it may be grief, a dispute or a transition")."""
+    named, hedged = set(), set()
+    for sentence in sentences:
+        low = sentence.lower()
+        in_sentence = set()
+        for area, spec in AREAS.items():
+            strong = [s for s in _mentions(sentence, spec["names"]) if _affirmed_mention(low, s)]
+            weak = [s for s in _mentions(sentence, spec["words"]) if _affirmed_mention(low, s)]
+            if strong:
+                named.add(area)
+            if strong or weak:
+                in_sentence.add(area)
+        if len(in_sentence) >= 2 and _HEDGE.search(low):
+            hedged |= in_sentence
+    return AreaReading(frozenset(named - hedged), frozenset(hedged))
+
+
+_EVENT = re.compile(
+    r"\b(?:death|died|dead|loss|lost|bereave\w*|grie\w*|mourn\w*|argu\w*|fight|row|dispute|conflict|falling[- ]out|"
+    r"move|moved|moving|retire\w*|job|baby|divorce|break[- ]up|transition|change|event)\b"
+)
+
+
+def ruling_out(sentence: str) -> bool:
+    """Does the sentence rule events or areas out ("there was no death, dispute or move")? Such a
+    sentence is reasoning about the area, not evidence of one."""
+    low = sentence.lower()
+    return any(_EVENT.search(low[a:b]) for a, b in negated_scopes(low))
+
+
+def area_by_meaning(draft: DraftVectors, vecs, reference: FormulationReference, encoder) -> str | None:
+    """The area the draft's content describes, when clearly another than the reference's."""
     import numpy as np
 
-    named = named_areas(text)
-    if named:
-        return None if reference.problem_area in named else sorted(named)[0]
-    if not eligible.any():
+    if not len(vecs):
         return None
     evidence = {}
     for area, spec in AREAS.items():
-        sims = (draft.sent_vecs[eligible] @ encoder.encode(list(spec["prototypes"])).T).max(axis=1)
+        sims = (vecs @ encoder.encode(list(spec["prototypes"])).T).max(axis=1)
         evidence[area] = float(np.sort(sims)[-2:].mean())  # the two sentences that say most
     best = max(evidence, key=evidence.get)
     # Conservative: only a draft that clearly describes another area is flagged, because a false
@@ -65,6 +169,48 @@ def wrong_area(text: str, draft: DraftVectors, eligible, reference: FormulationR
         best != reference.problem_area
         and evidence[best] >= AREA_CLEAR
         and evidence[best] > evidence[reference.problem_area] + AREA_MARGIN
+    ):
+        return best
+    return None
+
+
+def wrong_area(reading: AreaReading, draft: DraftVectors, vecs, reference: FormulationReference, encoder) -> str | None:
+    """The area the draft builds on, when it is not the reference's; None when it is, or unclear."""
+    if reading.hedged:
+        return None  # hedging is its own finding
+    if reading.named:
+        return None if reference.problem_area in reading.named else sorted(reading.named)[0]
+    return area_by_meaning(draft, vecs, reference, encoder)
+
+
+def named_stages(text: str) -> set[str]:
+    low = text.lower()
+    return {
+        stage
+        for stage, cues in STAGES.items()
+        for cue in cues
+        for m in re.finditer(re.escape(cue), low)
+        if _affirmed_mention(low, m.start())
+    }
+
+
+def wrong_stage(sentences, vecs, reference: FormulationReference, encoder) -> str | None:
+    """For a role dispute: the stage the draft works at, when it is not the reference's, named
+    or described by its strategy."""
+
+    if not reference.dispute_stage or not len(vecs):
+        return None
+    named = named_stages(" ".join(sentences))
+    if reference.dispute_stage in named:
+        return None
+    if named:
+        return sorted(named)[0]
+    score = {s: float((vecs @ encoder.encode(list(p)).T).max()) for s, p in STAGE_PROTOTYPES.items()}
+    best = max(score, key=score.get)
+    if (
+        best != reference.dispute_stage
+        and score[best] >= STAGE_CLEAR
+        and score[best] > score[reference.dispute_stage] + STAGE_MARGIN
     ):
         return best
     return None

@@ -25,3 +25,23 @@ AREA_CLEAR = 0.50
 # Length.
 MAX_WORDS = 600
 SHORT_WORDS = 15
+# Hedging across areas, dispute stage.
+HEDGED_CAP = 0.40
+STAGE_CAP = 0.50  # near the classifier's half credit for a dispute at the wrong stage
+STAGE_CLEAR = 0.55
+STAGE_MARGIN = 0.08
+# Unsafe practice: capped, explained, sent for review; any off-model hit caps too.
+UNSAFE_CAP = 0.40
+UNSAFE_SIMILARITY = 0.60  # without a cue, an unsafe kind needs a sentence this close to a prototype
+OFF_MODEL_HIT_CAP = 0.60
+# Safety elements earn credit only from a positive safety action.
+SAFETY_ACTION_MIN = 0.45
+# Copying and specificity: a sentence is copied when this share of its word trigrams (sentences
+# of at least COPY_MIN_WORDS words) is found in the source.
+COPY_SHARE = 0.6
+COPY_MIN_WORDS = 6
+RETELL_SIM = 0.80  # a sentence this close to a vignette sentence retells it
+RETELL_MAJORITY = 0.5  # share of the draft's sentences retelling the vignette -> RETELL_CAP
+RETELL_CAP = 0.25
+FOREIGN_NAMES_REVIEW = 2
+LENGTH_REVIEW = 2.5  # times the asked length

@@ -1,25 +1,30 @@
 """Scoring a trainee's written formulation or intervention plan against an expert reference.
 
-``score_draft`` is a short pipeline of named, pure steps (each in its own module, each tested on
-its own); the README and the authoring guide explain the rules to trainees and instructors:
+``score_draft`` is a short pipeline of named, pure steps, each in its own module and tested on
+its own (the README and the authoring guide explain the rules; the figures are in
+:mod:`.draft_rules`):
 
-1. **Sentences** (:mod:`.draft_text`): the draft is split into sentences, and long sentences into
-   clauses; a draft past ``MAX_WORDS`` words is read up to there.
-2. **Evidence** (:mod:`.draft_evidence`): every sentence, clause and pair of neighbouring
-   sentences is embedded with a sentence encoder (MiniLM, :mod:`.encoder`), so meaning counts, not
-   wording. For each rubric element the unit closest to any of its exemplars is its evidence:
-   similarity below ``MATCH_LOW`` earns nothing, above ``MATCH_HIGH`` full points, and a share in
-   proportion between. An element is *met* at 75% of its points, *partly met* from 30%.
-3. **About this patient** (:mod:`.draft_specificity`): element credit is multiplied by
-   ``SPECIFIC_FLOOR`` plus the rest in proportion to the case's own words used (full from
-   ``SPECIFIC_WORDS``).
-4. **Off-model content** (:mod:`.draft_checks`): CBT, psychodynamic or advice-giving sentences
-   earn no credit, are quoted back with a teaching point, and each kind found deducts
-   ``OFF_MODEL_DEDUCTION`` of the points; a draft at least ``OFF_MODEL_MAJORITY`` off-model earns
-   at most ``OFF_MODEL_CAP``.
-5. **Problem area** (:mod:`.draft_checks`): a draft built on another area than the reference's
-   earns at most ``WRONG_AREA_CAP``.
-6. **Points** (here): element credit, deductions and caps; feedback in :mod:`.draft_feedback`.
+1. **Sentences** (:mod:`.draft_text`): sentences and clauses; a repeated sentence counts once; a
+   draft past ``MAX_WORDS`` is read up to there and, far past the asked length, sent for review.
+2. **Evidence** (:mod:`.draft_evidence`): each sentence, clause and pair of neighbours is embedded
+   (MiniLM, :mod:`.encoder`) and compared by meaning with each element's exemplars (never its
+   description): below ``MATCH_LOW`` nothing, from ``MATCH_HIGH`` full points.
+3. **Polarity** (:mod:`.draft_evidence`): a negated or reversed claim ("this is not about her
+   death") is compared by what it affirms, so it earns nothing; a safety element earns credit only
+   from a positive safety action.
+4. **Specific and own** (:mod:`.draft_specificity`, :mod:`.draft_copying`): credit scales with the
+   case's own words; sentences copied from the vignette or the rubric's descriptions earn nothing;
+   a retell is capped; near-copies of exemplars or the expert answer, and names foreign to the
+   case, send the draft for review.
+5. **Safety and off-model** (:mod:`.draft_checks`, :mod:`.safety_prototypes`): unsafe practice
+   (risk dismissed, no-suicide contracts, stopping medication, directive life decisions, taking
+   sides) and CBT, psychodynamic or advice-giving sentences earn nothing, are quoted with a
+   teaching point, cap the item and send it for review.
+6. **Area and stage** (:mod:`.draft_checks`): only affirmative naming counts; a draft built on
+   another area is capped at ``WRONG_AREA_CAP``, one hedging across areas at ``HEDGED_CAP``, a
+   dispute at the wrong stage at ``STAGE_CAP``.
+7. **Points and review** (here): element credit, deductions and caps; ``needs_review`` and
+   ``review_reasons`` say when an instructor must read the draft (the score is provisional).
 
 The thresholds were set once on the development set in tests/free_text/dev_set.yaml and are
 not tuned per case; `make benchmark-free-text` reports agreement with supervisors' ratings on
@@ -29,34 +34,54 @@ that set and on held-out cases.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..formulations import FormulationReference
 from .base import ItemScore
-from .draft_checks import off_model_sentences, wrong_area
+from .draft_checks import is_unsafe, kinds, off_model_sentences, read_areas, ruling_out, wrong_area, wrong_stage
+from .draft_copying import (
+    asked_words,
+    copied,
+    dedupe,
+    foreign_names,
+    too_many_foreign_names,
+    vignette_sentences,
+)
 from .draft_evidence import (
     DraftVectors,
+    affirmed_vectors,
     element_similarities,
     encode_draft,
     on_model_similarity,
     ramp,
+    safety_action_units,
 )
 from .draft_rules import (
+    HEDGED_CAP,
+    LENGTH_REVIEW,
     MATCH_HIGH,
     MATCH_LOW,
     MAX_WORDS,
     MET,
     OFF_MODEL_CAP,
     OFF_MODEL_DEDUCTION,
+    OFF_MODEL_HIT_CAP,
     OFF_MODEL_MAJORITY,
     PARTLY,
+    RETELL_CAP,
+    RETELL_MAJORITY,
+    RETELL_SIM,
     SHORT_WORDS,
     SPECIFIC_FLOOR,
     SPECIFIC_WORDS,
+    STAGE_CAP,
+    UNSAFE_CAP,
     WRONG_AREA_CAP,
 )
 from .draft_specificity import case_words, specific_factor, specificity
 from .draft_text import candidate_units, looks_english, split_sentences, words
-from .free_text_prototypes import AREAS, OFF_MODEL, ON_MODEL
+from .free_text_prototypes import AREAS, OFF_MODEL, ON_MODEL, STAGE_PROTOTYPES
+from .safety_prototypes import SAFETY_ACTIONS, UNSAFE
 
 __all__ = [
     "MATCH_HIGH",
@@ -89,7 +114,7 @@ class ElementResult:
     max_points: float
     evidence: str  # the trainee's sentence that earned the credit ("" when missed)
     similarity: float
-    suggestion: str  # an exemplar, shown in practice when the element is not fully met
+    suggestion: str  # an exemplar, shown in practice (never in graded feedback) when not fully met
 
 
 @dataclass(frozen=True)
@@ -98,10 +123,19 @@ class OffModelFinding:
     label: str
     sentence: str
     teaching: str
+    unsafe: bool = False
 
 
 @dataclass(frozen=True)
 class DraftScore(ItemScore):
+    """A scored draft.
+
+    ``needs_review`` is True when the score is provisional and an instructor must read the
+    draft (unsafe content, off-model practice, another language, suspected copying, material
+    foreign to the case, hedging across areas, far past the asked length); ``review_reasons``
+    says why, one short sentence each, in the order found.
+    """
+
     elements: tuple[ElementResult, ...] = ()
     off_model: tuple[OffModelFinding, ...] = ()
     wrong_area: str | None = None
@@ -109,6 +143,10 @@ class DraftScore(ItemScore):
     notes: tuple[str, ...] = ()
     word_count: int = 0
     deductions: dict[str, float] = field(default_factory=dict)
+    hedged_areas: tuple[str, ...] = ()
+    wrong_stage: str | None = None
+    needs_review: bool = False
+    review_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,45 +158,61 @@ class _Read:
     word_count: int
     english: bool
     notes: list[str]
+    review: list[str]
 
 
-def read_draft(text: object) -> _Read:
-    """Step 1: text to sentences, with notes on odd input (not text, long, short, not English)."""
+def read_draft(text: object, reference: FormulationReference) -> _Read:
+    """Step 1: text to sentences, with notes on odd input (not text, long, short, repeated, not
+    English) and review reasons (another language, far past the asked length)."""
     notes: list[str] = []
+    review: list[str] = []
     if not isinstance(text, str):
         if text is not None:
             notes.append("The saved answer was not text, so it was scored as empty.")
         text = ""
     all_words = text.split()
+    asked = asked_words(reference)
+    if asked and len(all_words) > LENGTH_REVIEW * asked:
+        review.append(f"far past the asked length ({len(all_words)} words; about {asked} asked)")
     if len(all_words) > MAX_WORDS:
         notes.append(
-            f"Your draft has {len(all_words)} words; the first {MAX_WORDS} were scored. A focused draft "
-            "is also what a patient can take in."
+            f"Your draft has {len(all_words)} words; the first {MAX_WORDS} were scored, and your instructor will "
+            "read the rest. A focused draft is also what a patient can take in."
         )
         text = " ".join(all_words[:MAX_WORDS])
     english = looks_english(text)
     if all_words and not english:
-        notes.append("This draft does not look like English. The scorer reads English, so write the draft in English.")
+        notes.append(
+            "This draft does not look like English. The scorer reads English only, so your instructor will "
+            "read and score it; the score shown is provisional."
+        )
+        review.append("not in English: the scorer cannot read it")
     if all_words and len(all_words) < SHORT_WORDS:
         notes.append(f"Your draft is very short ({len(all_words)} words); most elements need a sentence each.")
-    sentences = (split_sentences(text) or [text.strip()]) if all_words else []
-    return _Read(text, sentences, len(all_words), english, notes)
+    sentences, repeats = dedupe(split_sentences(text) or [text.strip()]) if all_words else ([], 0)
+    if repeats:
+        notes.append(f"{repeats} repeated sentence(s) counted once: repeating a point does not add to it.")
+    return _Read(text, sentences, len(all_words), english, notes, review)
 
 
-def element_results(draft: DraftVectors, element_sims, eligible_units, reference, factor) -> list[ElementResult]:
-    """Step: each element's evidence unit, credit and status."""
+def element_results(draft: DraftVectors, element_sims, eligible_units, safety_units, reference, factor):
+    """Step: each element's evidence unit, credit and status. A safety element's evidence must be
+    a positive safety action; without one it earns nothing."""
     import numpy as np
 
     results = []
     for element, sims in zip(reference.elements, element_sims):
-        masked = np.where(eligible_units, sims, -1.0)
+        allowed = eligible_units & safety_units if element.is_safety else eligible_units
+        masked = np.where(allowed, sims, -1.0)
         best = int(masked.argmax())
-        similarity = float(masked[best]) if eligible_units.any() else 0.0
+        similarity = float(masked[best]) if allowed.any() else 0.0
         credit = ramp(similarity) * factor
         evidence = draft.units[best][0]
-        if element.keywords and credit < 1.0 and any(k in evidence.lower() for k in element.keywords):
+        if element.keywords and 0 < credit < 1.0 and any(k in evidence.lower() for k in element.keywords):
             credit = min(1.0, credit + 0.1)
         status = "met" if credit >= MET else "partly met" if credit >= PARTLY else "missed"
+        if element.is_safety and status == "partly met" and credit < 0.5:
+            status, credit = "missed", 0.0  # safety is done or not: a vague nod is not partial care
         results.append(
             ElementResult(
                 id=element.id,
@@ -176,12 +230,15 @@ def element_results(draft: DraftVectors, element_sims, eligible_units, reference
 
 def off_model_findings(sentences, off_kind: dict[int, str]) -> tuple[list[OffModelFinding], dict[str, float]]:
     """Step: the off-model sentences quoted with their teaching point, and the deductions (as
-    fractions of the item's points, one per kind found)."""
+    fractions of the item's points, one per technique kind found; unsafe kinds cap instead)."""
+    specs = kinds()
     findings = [
-        OffModelFinding(kind, OFF_MODEL[kind]["label"], sentences[i], OFF_MODEL[kind]["teaching"])
+        OffModelFinding(kind, specs[kind]["label"], sentences[i], specs[kind]["teaching"], is_unsafe(kind))
         for i, kind in sorted(off_kind.items())
     ]
-    deductions = {OFF_MODEL[kind]["label"]: OFF_MODEL_DEDUCTION for kind in sorted({f.kind for f in findings})}
+    deductions = {
+        specs[kind]["label"]: OFF_MODEL_DEDUCTION for kind in sorted({f.kind for f in findings if not f.unsafe})
+    }
     return findings, deductions
 
 
@@ -191,6 +248,38 @@ def total_points(earned: float, deductions: dict[str, float], caps: list[float],
     for cap in caps:
         total = min(total, cap * max_points)
     return round(max(0.0, min(max_points, total)), 2)
+
+
+@dataclass(frozen=True)
+class _Own:
+    """Step 4's output: which sentences may earn credit, the retell share and review reasons."""
+
+    eligible: Any
+    retell_share: float
+    review: list[str]
+
+
+def own_work(draft: DraftVectors, reference: FormulationReference, encoder) -> _Own:
+    """Step 4: copies of the vignette or of the rubric's descriptions earn nothing; a draft that
+    mostly retells the vignette is a retell; near-copies of exemplars or the expert answer and
+    names foreign to the case are flagged for review."""
+    import numpy as np
+
+    sentences = list(draft.sentences)
+    from_vignette = np.array(copied(sentences, [reference.vignette]))
+    from_descriptions = np.array(copied(sentences, [e.description for e in reference.elements]))
+    vignette_vecs = encoder.encode(vignette_sentences(reference))
+    near_vignette = (draft.sent_vecs @ vignette_vecs.T).max(axis=1) >= RETELL_SIM
+    retell = from_vignette | near_vignette
+    review = []
+    rubric = [x for e in reference.elements for x in e.exemplars] + [reference.expert_formulation]
+    n_rubric = sum(copied(sentences, rubric))
+    if from_descriptions.any() or n_rubric >= 2:
+        review.append("suspected copying of the rubric or the expert answer")
+    names = foreign_names(sentences, reference)
+    if too_many_foreign_names(names):
+        review.append(f"names foreign to this case ({', '.join(n.title() for n in names[:4])})")
+    return _Own(~(from_vignette | from_descriptions), float(retell.mean()), review)
 
 
 def score_draft(text: object, reference: FormulationReference, *, encoder=None) -> DraftScore:
@@ -208,12 +297,12 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
     Returns
     -------
     DraftScore
-        Points (partial credit), per-element results with evidence, off-model findings, the
-        wrong-area flag, and feedback sentences in reading order.
+        Points (partial credit), per-element results with evidence, off-model and unsafe
+        findings, the area and stage findings, review flag and reasons, and feedback sentences.
     """
     import numpy as np
 
-    read = read_draft(text)
+    read = read_draft(text, reference)
     if not read.sentences:
         return _unanswered(reference, read.notes)
     if encoder is None:
@@ -223,21 +312,25 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
     if hasattr(encoder, "preload"):  # every fixed text at once: one disk-cache file per reference
         encoder.preload(fixed_texts(reference))
 
-    draft = encode_draft(read.sentences, encoder)
-    element_sims = element_similarities(draft, reference, encoder)
-    off_kind = off_model_sentences(draft, on_model_similarity(draft, element_sims, encoder), encoder)
-    eligible = np.array([i not in off_kind for i in range(len(read.sentences))])
+    sentences = read.sentences
+    draft = encode_draft(sentences, encoder)  # step 2
+    element_sims = element_similarities(draft, reference, encoder)  # steps 2-3
+    own = own_work(draft, reference, encoder)  # step 4
+    affirmed = affirmed_vectors(sentences, draft.sent_vecs, encoder, reversal_only=False)
+    off_kind = off_model_sentences(draft, affirmed, on_model_similarity(draft, element_sims, reference, encoder), encoder)
+    eligible = own.eligible & np.array([i not in off_kind for i in range(len(sentences))])  # step 5
     eligible_units = np.array([all(eligible[i] for i in parents) for _, parents in draft.units])
-    share = specificity([s for i, s in enumerate(read.sentences) if eligible[i]], reference)
-    results = element_results(draft, element_sims, eligible_units, reference, specific_factor(share))
-    findings, deductions = off_model_findings(read.sentences, off_kind)
+    share = specificity([s for i, s in enumerate(sentences) if eligible[i]], reference)
+    results = element_results(
+        draft, element_sims, eligible_units, safety_action_units(draft, encoder), reference, specific_factor(share)
+    )
+    findings, deductions = off_model_findings(sentences, off_kind)
+    areas = read_areas(sentences)  # step 6
+    evidence = eligible & np.array([not ruling_out(s) for s in sentences])
+    area = wrong_area(areas, draft, draft.sent_vecs[evidence], reference, encoder) if read.english else None
+    stage = wrong_stage(sentences, draft.sent_vecs[evidence], reference, encoder) if read.english and not area else None
 
-    caps = []
-    if off_kind and len(off_kind) / len(read.sentences) >= OFF_MODEL_MAJORITY:
-        caps.append(OFF_MODEL_CAP)
-    area = wrong_area(read.text, draft, eligible, reference, encoder) if read.english else None
-    if area:
-        caps.append(WRONG_AREA_CAP)
+    caps, review = _caps_and_review(read, own, findings, off_kind, areas, area, stage)  # step 7
     max_points = reference.max_points
     total = total_points(sum(r.points for r in results), deductions, caps, max_points)
     return _finish(
@@ -250,7 +343,35 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
         notes=tuple(read.notes),
         word_count=read.word_count,
         deductions={label: round(frac * max_points, 2) for label, frac in deductions.items()},
+        hedged_areas=tuple(sorted(areas.hedged)),
+        wrong_stage=stage,
+        needs_review=bool(review),
+        review_reasons=tuple(review),
     )
+
+
+def _caps_and_review(read, own, findings, off_kind, areas, area, stage) -> tuple[list[float], list[str]]:
+    """Step 7: the caps that apply and the reasons an instructor must read the draft."""
+    caps, review = [], list(read.review)
+    if any(f.unsafe for f in findings):
+        caps.append(UNSAFE_CAP)
+        review.append("unsafe practice: " + ", ".join(sorted({f.label for f in findings if f.unsafe})))
+    if any(not f.unsafe for f in findings):
+        caps.append(OFF_MODEL_HIT_CAP)
+        review.append("off-model practice: " + ", ".join(sorted({f.label for f in findings if not f.unsafe})))
+    if off_kind and len(off_kind) / len(read.sentences) >= OFF_MODEL_MAJORITY:
+        caps.append(OFF_MODEL_CAP)
+    if own.retell_share >= RETELL_MAJORITY:
+        caps.append(RETELL_CAP)
+    review += own.review
+    if areas.hedged:
+        caps.append(HEDGED_CAP)
+        review.append("hedges between problem areas (" + ", ".join(sorted(areas.hedged)) + ")")
+    if area:
+        caps.append(WRONG_AREA_CAP)
+    if stage:
+        caps.append(STAGE_CAP)
+    return caps, review
 
 
 def _finish(reference: FormulationReference, *, points: float, elements, **fields) -> DraftScore:
@@ -273,12 +394,14 @@ def _finish(reference: FormulationReference, *, points: float, elements, **field
 
 
 def fixed_texts(reference: FormulationReference) -> list[str]:
-    """Every text a draft is compared with: the reference's exemplars and descriptions and the
-    package's on-model, off-model and problem-area prototypes."""
+    """Every text a draft is compared with: the reference's exemplars and vignette sentences and
+    the package's on-model, safety, off-model, area and stage prototypes."""
     texts = [t for element in reference.elements for t in (*element.exemplars, element.description)]
-    texts += list(ON_MODEL)
-    texts += [p for spec in OFF_MODEL.values() for p in spec["prototypes"]]
+    texts += vignette_sentences(reference)
+    texts += list(ON_MODEL) + list(SAFETY_ACTIONS)
+    texts += [p for spec in (*OFF_MODEL.values(), *UNSAFE.values()) for p in spec["prototypes"]]
     texts += [p for spec in AREAS.values() for p in spec["prototypes"]]
+    texts += [p for protos in STAGE_PROTOTYPES.values() for p in protos]
     return list(dict.fromkeys(texts))
 
 
