@@ -70,10 +70,14 @@ def off_model_sentences(draft: DraftVectors, affirmed_vecs, on_model, encoder) -
     """Sentence index -> off-model kind: a cue in context, or closer by meaning to the kind's
     prototypes than to any IPT sentence. Technique kinds are compared with what the sentence
     affirms (so "no thought records" is not CBT); dismissing risk with the whole sentence."""
+    import numpy as np
+
     sims = {}
     for kind, spec in kinds().items():
-        vecs = draft.sent_vecs if spec["scope"] == "full" else affirmed_vecs
-        sims[kind] = (vecs @ encoder.encode(list(spec["prototypes"])).T).max(axis=1)
+        protos = encoder.encode(list(spec["prototypes"]))
+        whole = (draft.sent_vecs @ protos.T).max(axis=1)
+        # A negation can only take a hit away ("no thought records"), never make one.
+        sims[kind] = whole if spec["scope"] == "full" else np.minimum(whole, (affirmed_vecs @ protos.T).max(axis=1))
     found: dict[int, str] = {}
     for i, sentence in enumerate(draft.sentences):
         cues = cue_kinds(sentence)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ..formulations import FormulationReference
 from ..vocab import area_label, stage_label
-from .draft_checks import named_stages
-from .draft_rules import WRONG_AREA_CAP
+from .draft_rules import HEDGED_CAP, STAGE_CAP, WRONG_AREA_CAP
 
 
 def feedback_lines(score, reference: FormulationReference) -> list[str]:
@@ -20,20 +19,33 @@ def feedback_lines(score, reference: FormulationReference) -> list[str]:
             f"{area_label(reference.problem_area).lower()}{stage}. The problem area decides the whole plan, "
             f"so the score is capped at {WRONG_AREA_CAP:.0%}. Compare the expert formulation below."
         )
-    elif reference.dispute_stage and score.verdict != "unanswered":
-        named = named_stages(" ".join(r.evidence for r in score.elements))
-        if named and reference.dispute_stage not in named:
-            lines.append(
-                f"The dispute is at the {stage_label(reference.dispute_stage).lower()} stage, not "
-                f"{', '.join(stage_label(s).lower() for s in sorted(named))}: the stage decides the plan."
-            )
+    elif score.wrong_stage:
+        lines.append(
+            f"The dispute is at the {stage_label(reference.dispute_stage).lower()} stage, not "
+            f"{stage_label(score.wrong_stage).lower()}: the stage decides the plan, so the score is capped at "
+            f"{STAGE_CAP:.0%}."
+        )
+    if score.hedged_areas:
+        lines.append(
+            "Your draft leaves the problem area open ("
+            + ", ".join(area_label(a).lower() for a in score.hedged_areas)
+            + f"). A formulation commits to one area, the one the onset and the patient's story point to; the "
+            f"score is capped at {HEDGED_CAP:.0%}."
+        )
     for finding in score.off_model:
-        lines.append(f"Off-model ({finding.label}): “{finding.sentence}” {finding.teaching}")
+        kind = "Unsafe practice" if finding.unsafe else "Off-model"
+        lines.append(f"{kind} ({finding.label}): “{finding.sentence}” {finding.teaching}")
     for label, points in score.deductions.items():
         lines.append(f"Deduction for {label}: −{points:g} points.")
     if score.verdict != "unanswered" and score.specificity < 0.6 and not score.wrong_area:
         lines.append(
             "Much of this draft could be written about any patient. Name this person's relationships, "
             "events and timing: a formulation is credible to a patient because it is about them."
+        )
+    if score.needs_review:
+        lines.append(
+            "This score is provisional: your instructor will read your draft and may change it ("
+            + "; ".join(score.review_reasons)
+            + ")."
         )
     return lines

@@ -28,8 +28,8 @@ SHORT_WORDS = 15
 # Hedging across areas, dispute stage.
 HEDGED_CAP = 0.40
 STAGE_CAP = 0.50  # near the classifier's half credit for a dispute at the wrong stage
-STAGE_CLEAR = 0.55
-STAGE_MARGIN = 0.08
+STAGE_CLEAR = 0.50
+STAGE_MARGIN = 0.10
 # Unsafe practice: capped, explained, sent for review; any off-model hit caps too.
 UNSAFE_CAP = 0.40
 UNSAFE_SIMILARITY = 0.60  # without a cue, an unsafe kind needs a sentence this close to a prototype
@@ -44,4 +44,8 @@ RETELL_SIM = 0.80  # a sentence this close to a vignette sentence retells it
 RETELL_MAJORITY = 0.5  # share of the draft's sentences retelling the vignette -> RETELL_CAP
 RETELL_CAP = 0.25
 FOREIGN_NAMES_REVIEW = 2
+# Share of the draft's own content words found nowhere in the case: another patient's story.
+FOREIGN_SHARE = 0.65
+FOREIGN_MIN_WORDS = 10
+FOREIGN_CAP = 0.25
 LENGTH_REVIEW = 2.5  # times the asked length

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..formulations import FormulationReference
-from .draft_rules import SPECIFIC_FLOOR, SPECIFIC_WORDS
+from .draft_rules import FOREIGN_MIN_WORDS, SPECIFIC_FLOOR, SPECIFIC_WORDS
 from .draft_text import STOPWORDS, stem, words
 from .free_text_prototypes import AREAS, GENERIC_CLINICAL, IPT_TERMS, OFF_MODEL, ON_MODEL
 
@@ -37,3 +37,14 @@ def specificity(sentences: list[str], reference: FormulationReference) -> float:
 def specific_factor(share: float) -> float:
     """What element credit is multiplied by: ``SPECIFIC_FLOOR`` with no case words, 1 at full."""
     return SPECIFIC_FLOOR + (1.0 - SPECIFIC_FLOOR) * share
+
+
+def foreign_share(sentences: list[str], reference: FormulationReference) -> float:
+    """Share of the draft's content words (not stop words, not IPT or clinical vocabulary) found
+    nowhere in the case: high for another patient's formulation with the names swapped. 0 for a
+    draft with fewer than ``FOREIGN_MIN_WORDS`` content words."""
+    generic, own = generic_words(), case_words(reference)
+    content = [s for w in words(" ".join(sentences)) if len(w) > 3 and (s := stem(w)) not in generic]
+    if len(content) < FOREIGN_MIN_WORDS:
+        return 0.0
+    return sum(c not in own for c in content) / len(content)

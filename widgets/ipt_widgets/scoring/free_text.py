@@ -57,6 +57,8 @@ from .draft_evidence import (
     safety_action_units,
 )
 from .draft_rules import (
+    FOREIGN_CAP,
+    FOREIGN_SHARE,
     HEDGED_CAP,
     LENGTH_REVIEW,
     MATCH_HIGH,
@@ -78,7 +80,7 @@ from .draft_rules import (
     UNSAFE_CAP,
     WRONG_AREA_CAP,
 )
-from .draft_specificity import case_words, specific_factor, specificity
+from .draft_specificity import case_words, foreign_share, specific_factor, specificity
 from .draft_text import candidate_units, looks_english, split_sentences, words
 from .free_text_prototypes import AREAS, OFF_MODEL, ON_MODEL, STAGE_PROTOTYPES
 from .safety_prototypes import SAFETY_ACTIONS, UNSAFE
@@ -257,9 +259,10 @@ class _Own:
     eligible: Any
     retell_share: float
     review: list[str]
+    foreign: bool = False
 
 
-def own_work(draft: DraftVectors, reference: FormulationReference, encoder) -> _Own:
+def own_work(draft: DraftVectors, reference: FormulationReference, encoder, english: bool = True) -> _Own:
     """Step 4: copies of the vignette or of the rubric's descriptions earn nothing; a draft that
     mostly retells the vignette is a retell; near-copies of exemplars or the expert answer and
     names foreign to the case are flagged for review."""
@@ -279,7 +282,10 @@ def own_work(draft: DraftVectors, reference: FormulationReference, encoder) -> _
     names = foreign_names(sentences, reference)
     if too_many_foreign_names(names):
         review.append(f"names foreign to this case ({', '.join(n.title() for n in names[:4])})")
-    return _Own(~(from_vignette | from_descriptions), float(retell.mean()), review)
+    foreign = english and foreign_share(sentences, reference) >= FOREIGN_SHARE
+    if foreign:
+        review.append("events foreign to this case (another patient's story?)")
+    return _Own(~(from_vignette | from_descriptions), float(retell.mean()), review, foreign)
 
 
 def score_draft(text: object, reference: FormulationReference, *, encoder=None) -> DraftScore:
@@ -315,9 +321,11 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
     sentences = read.sentences
     draft = encode_draft(sentences, encoder)  # step 2
     element_sims = element_similarities(draft, reference, encoder)  # steps 2-3
-    own = own_work(draft, reference, encoder)  # step 4
+    own = own_work(draft, reference, encoder, read.english)  # step 4
     affirmed = affirmed_vectors(sentences, draft.sent_vecs, encoder, reversal_only=False)
-    off_kind = off_model_sentences(draft, affirmed, on_model_similarity(draft, element_sims, reference, encoder), encoder)
+    off_kind = off_model_sentences(
+        draft, affirmed, on_model_similarity(draft, element_sims, reference, encoder), encoder
+    )
     eligible = own.eligible & np.array([i not in off_kind for i in range(len(sentences))])  # step 5
     eligible_units = np.array([all(eligible[i] for i in parents) for _, parents in draft.units])
     share = specificity([s for i, s in enumerate(sentences) if eligible[i]], reference)
@@ -363,6 +371,8 @@ def _caps_and_review(read, own, findings, off_kind, areas, area, stage) -> tuple
         caps.append(OFF_MODEL_CAP)
     if own.retell_share >= RETELL_MAJORITY:
         caps.append(RETELL_CAP)
+    if own.foreign:
+        caps.append(FOREIGN_CAP)
     review += own.review
     if areas.hedged:
         caps.append(HEDGED_CAP)
