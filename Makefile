@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Jupyter settings and runtime files stay inside the project, not in the user's home.
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 
-.PHONY: install lab test browser-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references
+.PHONY: install lab test browser-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references review-queue
 
 install: $(STAMP)
 
@@ -84,6 +84,10 @@ benchmark-grading: $(STAMP)
 ## The gradebook on a throw-away PostgreSQL server (installed with apt-get when run as root).
 test-postgres: $(STAMP)
 	$(BIN)/python -m pytest tests/nbgrader/test_postgres.py
+
+## Free-text scores to review after autograde: make review-queue ASSIGNMENT=m01_problem_areas [MARK=1]
+review-queue: $(STAMP)
+	$(BIN)/python -m ipt_widgets.instructor.review_queue $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(MARK),--mark)
 
 ## Check free-text reference files: make check-references FILES="my_refs.yaml"
 check-references: $(STAMP)

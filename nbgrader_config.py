@@ -60,3 +60,11 @@ c.Autograde.exclude_overwriting = {
     for folder in (ROOT / "solutions").glob("*")
     if folder.is_dir()
 }
+
+# Feedback shows each test cell's docstring, not its source: a free-text item's hidden test holds
+# the whole reference (exemplars included), which the next cohort could otherwise paste.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "ipt_widgets.nbgrader_privacy.HideTestSource",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -29,7 +29,8 @@ _HEDGE = re.compile(
     r"\b(?:may|might|could|perhaps|possibly|maybe|either|unclear|not sure|hard to (?:say|tell)|whichever)\b"
 )
 _RULED_OUT_AFTER = re.compile(
-    r"^[^.;:]{0,30}\b(?:does not|doesn['’]t|do not|don['’]t) (?:fit|apply)|^[^.;:]{0,20}\b(?:is|are|can be) (?:ruled out|unlikely)"
+    r"^[^.;:]{0,30}\b(?:does not|doesn['’]t|do not|don['’]t) (?:fit|apply)|^[^.;:]{0,20}\b(?:is|are|"
+    r"can be) (?:ruled out|unlikely)"
 )
 
 

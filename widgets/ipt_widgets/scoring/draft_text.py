@@ -101,7 +101,8 @@ _CLAUSE_END = (
     r"(?=[,;:.!?()]|\s[–—-]\s|\b(?:and|but|so|because|which|while|though|although|yet|as|instead|rather|then)\b|$)"
 )
 _ANY_NEGATION = re.compile(
-    r"(?<![-\w])(?:not|no|never|nothing|none|neither|nor|without|cannot|nobody|no one)(?![-\w])|n['’]t\b|\brather than\b|\binstead of\b"
+    r"(?<![-\w])(?:not|no|never|nothing|none|neither|nor|without|cannot|nobody|no one)(?![-\w])|"
+    r"n['’]t\b|\brather than\b|\binstead of\b"
 )
 # Negations that reverse what the clinician claims or will do ("this is not about her death",
 # "I won't ask", "no need for a safety plan"), as opposed to a description of the patient's state
@@ -109,9 +110,11 @@ _ANY_NEGATION = re.compile(
 _REVERSAL = re.compile(
     r"\b(?:i|we|i['’]ll|we['’]ll)\s+(?:will\s+|would\s+|do\s+|shall\s+|can\s+|am\s+|are\s+)?(?:not|never|n['’]t)\b"
     r"|\b(?:i|we)\s+(?:won|don|wouldn|shan|can)['’]t\b"
-    r"|\b(?:no|not\s+any|little|without\s+(?:any\s+)?)\s*need\b|\bnot\s+(?:need|necessary)\b|\bneedn['’]t\b|\bunnecessary\b"
+    r"|\b(?:no|not\s+any|little|without\s+(?:any\s+)?)\s*need\b|\bnot\s+(?:need|necessary)\b|"
+    r"\bneedn['’]t\b|\bunnecessary\b"
     r"|n['’]t\s+(?:really\s+|just\s+)?(?:about|related\s+to|linked\s+to|connected|due\s+to|caused\s+by|because\s+of)\b"
-    r"|\bnot\s+(?:about|related\s+to|linked\s+to|connected\s+(?:to|with)|due\s+to|caused\s+by|because\s+of|the\s+(?:problem|issue|focus|cause))\b"
+    r"|\bnot\s+(?:about|related\s+to|linked\s+to|connected\s+(?:to|with)|due\s+to|caused\s+by|"
+    r"because\s+of|the\s+(?:problem|issue|focus|cause))\b"
     r"|\bnothing\s+to\s+do\s+with\b|\bhas\s+no\s+(?:link|connection|bearing)\b|\bno\s+point\s+in\b"
 )
 

@@ -10,7 +10,10 @@ or "full" (the negation is the unsafe part: "there is no need to ask about suici
 
 from __future__ import annotations
 
-_RISK = r"(?:suicid\w*|safety|risk|self-harm|harm(?:ing)? (?:him|her|them|your)self|wak(?:e|ing) up|kill|die|dying|end (?:his|her|their|your) life|crisis)"
+_RISK = (
+    r"(?:suicid\w*|safety|risk|self-harm|harm(?:ing)? (?:him|her|them|your)self|wak(?:e|ing) up|kill|die|dying|"
+    r"end (?:his|her|their|your) life|crisis)"
+)
 _MEDS = r"(?:tablets|pills|medication|medicines?|antidepressants?|sertraline|fluoxetine|citalopram|mirtazapine)"
 
 UNSAFE = {
@@ -31,10 +34,17 @@ UNSAFE = {
         ),
         "cues": (
             rf"\b(?:no|not any|little) need (?:for|to)\b[^.;]{{0,60}}\b{_RISK}",
-            rf"\b(?:won['’]t|will not|don['’]t|do not|not|never|needn['’]t)\s+(?:need to\s+|have to\s+)?(?:ask|check|bring up|talk about|explore|assess|go (?:over|into)|raise|mention|worry about)\b[^.;]{{0,60}}\b{_RISK}",
+            (
+                rf"\b(?:won['’]t|will not|don['’]t|do not|not|never|needn['’]t)\s+(?:need to\s+|"
+                rf"have to\s+)?(?:ask|check|bring up|talk about|explore|assess|go (?:over|into)|raise|mention|"
+                rf"worry about)\b[^.;]{{0,60}}\b{_RISK}"
+            ),
             r"\bput the idea in(?:to)? (?:his|her|their|your) head\b",
             r"\b(?:not|isn['’]t|is not|aren['’]t)\s+(?:really\s+|actually\s+)?(?:at\s+)?(?:any\s+)?risk\b",
-            rf"\b{_RISK}[^.;]{{0,40}}\b(?:is|are) (?:just|only|simply) (?:tiredness|attention|a figure of speech|talk|a phase)\b",
+            (
+                rf"\b{_RISK}[^.;]{{0,40}}\b(?:is|are) (?:just|only|simply) (?:tiredness|attention|"
+                rf"a figure of speech|talk|a phase)\b"
+            ),
         ),
     },
     "no_suicide_contract": {
@@ -53,7 +63,10 @@ UNSAFE = {
             r"\bno[- ](?:suicide|harm|self[- ]harm)[- ](?:contract|agreement|pact)",
             r"\b(?:safety|suicide) (?:contract|pact)\b",
             r"\bcontract (?:for|of) safety\b",
-            rf"\bpromise (?:me |us )?(?:not to|that (?:he|she|you|they) (?:will not|won['’]t|will never))\b[^.;]{{0,40}}\b(?:harm|hurt|kill|anything|{_RISK})",
+            (
+                rf"\bpromise (?:me |us )?(?:not to|that (?:he|she|you|they) (?:will not|won['’]t|"
+                rf"will never))\b[^.;]{{0,40}}\b(?:harm|hurt|kill|anything|{_RISK})"
+            ),
             r"\bsign (?:a|an)\b[^.;]{0,30}\b(?:contract|agreement|promise)\b[^.;]{0,40}\b(?:harm|suicid|kill|hurt)",
         ),
     },
@@ -72,7 +85,10 @@ UNSAFE = {
         ),
         "cues": (
             rf"\b(?:stop|come off|quit|give up|throw away|get off|cut out|drop)\b[^.;]{{0,25}}\b{_MEDS}",
-            rf"\b(?:refuse|avoid|don['’]t take|do not take|doesn['’]t need|don['’]t need|do not need|no need for)\b[^.;]{{0,25}}\b{_MEDS}",
+            (
+                rf"\b(?:refuse|avoid|don['’]t take|do not take|doesn['’]t need|don['’]t need|do not need|"
+                rf"no need for)\b[^.;]{{0,25}}\b{_MEDS}"
+            ),
             rf"\b{_MEDS} (?:just |only )?(?:mask|numb|cover up|hide)\b",
         ),
     },
@@ -90,9 +106,18 @@ UNSAFE = {
             "If I were you I would put your mother in a care home.",
         ),
         "cues": (
-            r"\b(?:you|she|he|they)\s+(?:should|must|need to|ought to|has to|have to|had better)\s+(?:just\s+|really\s+|definitely\s+)?(?:leave|quit|sell|move|divorce|resign|break up|separate|end (?:it|the (?:marriage|relationship))|give up (?:the|your|his|her) (?:job|licence|license|business|shop|course)|put (?:her|his|your|their) \w+ in(?:to)? a (?:care|nursing) home)\b",
+            (
+                r"\b(?:you|she|he|they)\s+(?:should|must|need to|ought to|has to|have to|"
+                r"had better)\s+(?:just\s+|really\s+|definitely\s+)?(?:leave|quit|sell|move|divorce|resign|"
+                r"break up|separate|end (?:it|the (?:marriage|relationship))|give up (?:the|your|his|her) (?:job|"
+                r"licence|license|business|shop|course)|put (?:her|his|your|their) \w+ in(?:to)? a (?:care|"
+                r"nursing) home)\b"
+            ),
             r"^(?:just\s+)?(?:leave him|leave her|quit|sell|divorce|resign)\b",
-            r"\b(?:tell|advise|urge|encourage|recommend(?: that)?)\s+(?:her|him|them|you)\s+(?:to\s+)?(?:leave|quit|sell|move out|divorce|resign|break up|separate)\b",
+            (
+                r"\b(?:tell|advise|urge|encourage|recommend(?: that)?)\s+(?:her|him|them|"
+                r"you)\s+(?:to\s+)?(?:leave|quit|sell|move out|divorce|resign|break up|separate)\b"
+            ),
             r"\bif i were (?:you|her|him|them)\b",
             r"\bthat is what i would do\b|\bthat['’]s what i would do\b",
             r"\b(?:sell|quit|leave)\b[^.;]{0,30}\b(?:now|right away|immediately|before it)\b",
@@ -114,7 +139,10 @@ UNSAFE = {
             "We will get your mother on your side so that your father has to give in.",
         ),
         "cues": (
-            r"\b(?:is|are|was|were)\s+(?:being\s+)?(?:so\s+|very\s+|really\s+|just\s+|completely\s+)?(?:unfair|selfish|wrong|in the wrong|unreasonable|controlling|a bully|cruel)\b",
+            (
+                r"\b(?:is|are|was|were)\s+(?:being\s+)?(?:so\s+|very\s+|really\s+|just\s+|"
+                r"completely\s+)?(?:unfair|selfish|wrong|in the wrong|unreasonable|controlling|a bully|cruel)\b"
+            ),
             r"\b(?:on your side|take your side|side with you|your side of the (?:argument|fight))\b",
             r"\bhelp (?:you|her|him) (?:win|convince|make|force|get) (?:him|her|them|your \w+)\b",
             r"\bget (?:him|her|them) to (?:agree|admit|give in|back down|let)\b",
@@ -123,7 +151,9 @@ UNSAFE = {
             r"\bwere wrong to\b|\bit was (?:their|his|her) fault\b",
         ),
         # The patient's own view, reported, is not the therapist taking sides.
-        "unless": r"\b(?:feels?|felt|thinks?|thought|believes?|says?|said|sees?|finds?|perceives?|experiences?|wonders?)\b",
+        "unless": (
+            r"\b(?:feels?|felt|thinks?|thought|believes?|says?|said|sees?|finds?|perceives?|experiences?|wonders?)\b"
+        ),
     },
 }
 
