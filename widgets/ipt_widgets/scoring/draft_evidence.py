@@ -11,6 +11,7 @@ itself negates ("I won't take sides") is compared with the whole unit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,9 @@ from ..formulations import FormulationReference
 from .draft_rules import MATCH_HIGH, MATCH_LOW, SAFETY_ACTION_MIN
 from .draft_text import affirmed_text, candidate_units, negated_scopes, words
 from .free_text_prototypes import ON_MODEL
-from .safety_prototypes import SAFETY_ACTIONS
+from .safety_prototypes import SAFETY_ACTION_WORDS, SAFETY_ACTIONS
+
+_ACTION = re.compile(SAFETY_ACTION_WORDS)
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,11 @@ def element_similarities(draft: DraftVectors, reference: FormulationReference, e
 def safety_action_units(draft: DraftVectors, encoder):
     """Per unit: does what it affirms describe a positive safety action (asking directly, a
     collaborative safety plan, crisis contacts, escalation)? Only these can earn a safety element."""
+    import numpy as np
+
     sims = (draft.affirmed_vecs @ encoder.encode(list(SAFETY_ACTIONS)).T).max(axis=1)
-    return sims >= SAFETY_ACTION_MIN
+    acts = np.array([bool(_ACTION.search(affirmed_text(u, reversal_only=True).lower())) for u, _ in draft.units])
+    return (sims >= SAFETY_ACTION_MIN) & acts
 
 
 def on_model_similarity(draft: DraftVectors, element_sims, reference: FormulationReference, encoder):

@@ -40,6 +40,7 @@ SAFETY_ACTION_MIN = 0.45
 # of at least COPY_MIN_WORDS words) is found in the source.
 COPY_SHARE = 0.6
 COPY_MIN_WORDS = 6
+COPIED_MAJORITY = 0.5  # share of sentences copied from exemplars or the expert answer -> review
 RETELL_SIM = 0.80  # a sentence this close to a vignette sentence retells it
 RETELL_MAJORITY = 0.5  # share of the draft's sentences retelling the vignette -> RETELL_CAP
 RETELL_CAP = 0.25

@@ -57,6 +57,7 @@ from .draft_evidence import (
     safety_action_units,
 )
 from .draft_rules import (
+    COPIED_MAJORITY,
     FOREIGN_CAP,
     FOREIGN_SHARE,
     HEDGED_CAP,
@@ -277,7 +278,7 @@ def own_work(draft: DraftVectors, reference: FormulationReference, encoder, engl
     review = []
     rubric = [x for e in reference.elements for x in e.exemplars] + [reference.expert_formulation]
     n_rubric = sum(copied(sentences, rubric))
-    if from_descriptions.any() or n_rubric >= 2:
+    if from_descriptions.any() or (n_rubric >= 2 and n_rubric >= COPIED_MAJORITY * len(sentences)):
         review.append("suspected copying of the rubric or the expert answer")
     names = foreign_names(sentences, reference)
     if too_many_foreign_names(names):

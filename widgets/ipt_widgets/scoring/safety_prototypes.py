@@ -72,7 +72,7 @@ UNSAFE = {
     },
     "medication_stop": {
         "label": "advice to stop or refuse medication",
-        "scope": "full",
+        "scope": "affirmed",
         "teaching": (
             "Medication decisions belong to the patient and their prescriber. IPT can be combined with "
             "antidepressants; never advise stopping or refusing them. Ask about medication, and refer to the "
@@ -167,4 +167,12 @@ SAFETY_ACTIONS = (
     "We will check on those thoughts every session and plan together what to do if they get worse.",
     "She has the crisis line and her sister's number, and we will go to the emergency team if she feels unsafe.",
     "Because he sometimes wishes he were dead, I will ask about it each time and keep the plan up to date.",
+)
+
+# ...and name an action: asking, a plan, people or numbers to call, escalation. Naming the risk
+# ("some nights you hope not to wake up") is not acting on it.
+SAFETY_ACTION_WORDS = (
+    r"\b(?:ask\w*|check\w*|plan\w*|call\w*|phon\w*|ring|contact\w*|numbers?|crisis|emergency|urgent\w*|"
+    r"same[- ]day|helpline|hotline|samaritans|refer\w*|escalat\w*|safe\w*|monitor\w*|review\w*|agree\w*|"
+    r"follow\w*[- ]up|gp|doctor|team|111|999|911|988)\b"
 )
