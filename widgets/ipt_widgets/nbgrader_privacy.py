@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 HIDDEN = "# The test code is not shown in feedback."
 
@@ -36,6 +37,9 @@ def is_test_cell(cell) -> bool:
 
 class HideTestSource(Preprocessor):
     """Replace the source of every autograded test cell by its docstring line."""
+
+    # nbconvert's preprocessors are off unless enabled; registering this one means using it.
+    enabled = Bool(True).tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         if is_test_cell(cell):
