@@ -15,7 +15,7 @@ REFERENCE = {"area": "role_dispute", "stage": "impasse", "explanation": "Stalled
 @pytest.fixture
 def shown(monkeypatch):
     cards = []
-    monkeypatch.setattr("ipt_widgets.grading._display_html", cards.append)
+    monkeypatch.setattr("ipt_widgets.grading._display_html", lambda html, metadata=None: cards.append(html))
     return cards
 
 

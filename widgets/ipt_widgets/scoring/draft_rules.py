@@ -27,7 +27,7 @@ MAX_WORDS = 600
 SHORT_WORDS = 15
 # Hedging across areas, dispute stage.
 HEDGED_CAP = 0.40
-STAGE_CAP = 0.50  # near the classifier's half credit for a dispute at the wrong stage
+STAGE_CAP = 0.45  # near the classifier's half credit for a dispute at the wrong stage
 STAGE_CLEAR = 0.50
 STAGE_MARGIN = 0.10
 # Unsafe practice: capped, explained, sent for review; any off-model hit caps too.
