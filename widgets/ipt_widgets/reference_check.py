@@ -34,6 +34,14 @@ def check_reference(ref: FormulationReference) -> list[str]:
                 f"{ref.id}: the expert formulation earns {element.points:g} of {element.max_points:g} points for "
                 f"element {element.id!r}; add the sentence of the expert formulation that does it as an exemplar."
             )
+    if expert.points < expert.max_points and all(e.points >= e.max_points for e in expert.elements):
+        why = [f.label for f in expert.off_model] + [r for r in expert.review_reasons if "copying" not in r]
+        why += [f"wrong area {expert.wrong_area}"] if expert.wrong_area else []
+        why += [f"wrong stage {expert.wrong_stage}"] if expert.wrong_stage else []
+        warnings.append(
+            f"{ref.id}: the expert formulation earns {expert.points:g} of {expert.max_points:g} overall "
+            f"({'; '.join(why) or 'a cap'}); reword the sentence the card quotes, or report it as a scorer bug."
+        )
     for label, text in PROBES.items():
         probe = score_draft(text, ref)
         if probe.points > 0.25 * probe.max_points:

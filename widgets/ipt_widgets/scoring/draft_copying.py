@@ -19,7 +19,7 @@ _COMMON_CAPITALS = frozenset(
     thursday friday saturday sunday january february march april may june july august september october
     november december english god allah christmas easter ramadan eid okay ok""".split()
 )
-_CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*)")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def normalise(sentence: str) -> str:
@@ -77,10 +77,15 @@ def foreign_names(sentences, reference: FormulationReference) -> list[str]:
     known = case_names(reference)
     found = []
     for sentence in sentences:
-        for match in _CAPITAL.finditer(sentence):
-            word = match.group(1).lower()
-            if word not in known and word not in _COMMON_CAPITALS and word not in found:
-                found.append(word)
+        for n, match in enumerate(_WORD.finditer(sentence)):
+            word = match.group(0)
+            if n == 0 or not word[0].isupper():
+                continue  # a sentence's first word is capitalised anyway
+            low = word.lower()
+            parts = [p for p in re.split(r"[-'’]", low) if len(p) > 1]
+            if low not in known and not all(p in known for p in parts) and low not in _COMMON_CAPITALS:
+                if low not in found:
+                    found.append(low)
     return found
 
 

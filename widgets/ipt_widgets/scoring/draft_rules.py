@@ -32,7 +32,7 @@ STAGE_CLEAR = 0.50
 STAGE_MARGIN = 0.10
 # Unsafe practice: capped, explained, sent for review; any off-model hit caps too.
 UNSAFE_CAP = 0.40
-UNSAFE_SIMILARITY = 0.60  # without a cue, an unsafe kind needs a sentence this close to a prototype
+UNSAFE_SIMILARITY = 0.72  # without a cue, an unsafe kind needs a sentence this close to a prototype
 OFF_MODEL_HIT_CAP = 0.60
 # Safety elements earn credit only from a positive safety action.
 SAFETY_ACTION_MIN = 0.45
