@@ -64,8 +64,8 @@ UNSAFE = {
             r"\b(?:safety|suicide) (?:contract|pact)\b",
             r"\bcontract (?:for|of) safety\b",
             (
-                rf"\bpromise (?:me |us )?(?:not to|that (?:he|she|you|they) (?:will not|won['’]t|"
-                rf"will never))\b[^.;]{{0,40}}\b(?:harm|hurt|kill|anything|{_RISK})"
+                rf"\bpromise (?:me |us )?(?:not to|(?:that )?(?:he|she|you|they|i) (?:will not|won['’]t|"
+                rf"will never|would not|wouldn['’]t))\b[^.;]{{0,40}}\b(?:harm|hurt|kill|anything|{_RISK})"
             ),
             r"\bsign (?:a|an)\b[^.;]{0,30}\b(?:contract|agreement|promise)\b[^.;]{0,40}\b(?:harm|suicid|kill|hurt)",
         ),
