@@ -66,7 +66,7 @@ def agreement(path: Path) -> None:
         f"  unsafe drafts ({', '.join(UNSAFE_KINDS)}) scoring >= 50% without a flag: {len(unsafe_high)} of {n_unsafe}"
     )
     print(f"  drafts sent for review: {flagged} of {len(drafts)}")
-    for d in weak_high + unsafe_high:
+    for d in weak_high + [d for d in unsafe_high if d not in weak_high]:
         print(f"    unflagged at >= 50%: {d['reference']} {d['kind']} (rated {d['rating']})")
     exact = sum(b == r for b, r in zip(bands, ratings)) / len(ratings)
     within = sum(abs(b - r) <= 1 for b, r in zip(bands, ratings)) / len(ratings)

@@ -47,6 +47,10 @@ def test_any_negation_scope_ends_at_the_clause():
         ("Ernesto is being selfish.", {"side_taking"}),
         ("She says Ernesto is being selfish.", set()),
         ("I'll ask open-ended questions.", set()),
+        ("My advice is that she takes the children and goes back to her parents.", {"life_decision"}),
+        ("The best thing would be for him to move back home, and I will recommend it.", {"life_decision"}),
+        ("His brother's in the wrong, and he was right to walk out.", {"side_taking"}),
+        ("He is right to feel hurt.", set()),
         ("You should not blame yourself.", set()),
     ],
 )
@@ -58,6 +62,8 @@ def test_areas_named_ruled_out_hedged_and_ordinary():
     assert read_areas(["This is a role dispute with her brother."]).named == {"role_dispute"}
     assert not read_areas(["There was no death, no dispute and no role transition."]).named
     assert not read_areas(["Grief does not fit here."]).named
+    assert not read_areas(["She has friends, which rules out interpersonal deficits."]).named
+    assert not read_areas(["A role dispute is not the main problem here."]).named
     assert not read_areas(["The dispute about the licence and the grief of leaving home."]).named
     hedged = read_areas(["It may be grief, a dispute or a transition."])
     assert hedged.hedged == {"grief", "role_dispute", "role_transition"} and not hedged.named
@@ -78,6 +84,8 @@ def test_repeats_copies_names_and_length():
     assert foreign_names(["Then Ngozi and Ada came by.", "Rita phoned."], JOAQUIM) == ["ngozi", "ada"]
     assert asked_words(JOAQUIM) == 200
     assert foreign_share(["Joaquim, Graça died and Rita phones from Évora."], JOAQUIM) == 0.0  # too few words
+    platitudes = ["Healing is a journey, not a destination, and patience and compassion are the keys to it all."] * 3
+    assert foreign_share(platitudes, JOAQUIM) == 0.0  # filler is not another patient's story
 
 
 @pytest.mark.parametrize(

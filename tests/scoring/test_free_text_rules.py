@@ -78,6 +78,7 @@ def test_unsafe_practice_caps_explains_and_sends_for_review(ref, base, sentence,
         "She feels her father is being unfair.",
         "I'll use open-ended questions to hear your side and his.",
         "You should not blame yourself for feeling this way.",
+        "Ji-woo, I think what you have been living with is depression.",
     ],
 )
 def test_rejecting_a_technique_or_reporting_a_view_is_not_off_model(sentence):

@@ -29,8 +29,14 @@ _HEDGE = re.compile(
     r"\b(?:may|might|could|perhaps|possibly|maybe|either|unclear|not sure|hard to (?:say|tell)|whichever)\b"
 )
 _RULED_OUT_AFTER = re.compile(
-    r"^[^.;:]{0,30}\b(?:does not|doesn['’]t|do not|don['’]t) (?:fit|apply)|^[^.;:]{0,20}\b(?:is|are|"
-    r"can be) (?:ruled out|unlikely)"
+    r"^[^.;:]{0,30}\b(?:does not|doesn['’]t|do not|don['’]t) (?:fit|apply)"
+    r"|^[^.;:]{0,20}\b(?:is|are|can be) (?:ruled out|unlikely)"
+    r"|^[^.;:]{0,30}\b(?:is|are|was|['’]s) (?:not|n['’]t) (?:the |a |really )?"
+    r"(?:primary|main|core|central|focus|problem|issue|right)"
+)
+# "which rules out deficits", "excludes grief": the name follows the ruling-out verb.
+_RULED_OUT_BEFORE = re.compile(
+    r"\b(?:rules?|ruled|ruling) out\b[^.;:]{0,25}$|\bexclud\w*\b[^.;:]{0,20}$|\bnor\b[^.;:]{0,20}$"
 )
 
 
@@ -121,7 +127,11 @@ def _mentions(sentence: str, phrases) -> list[int]:
 
 
 def _affirmed_mention(low: str, start: int) -> bool:
-    return not _negated(low, start + 1) and not _RULED_OUT_AFTER.search(low[start:])
+    return (
+        not _negated(low, start + 1)
+        and not _RULED_OUT_AFTER.search(low[start:])
+        and not _RULED_OUT_BEFORE.search(low[:start])
+    )
 
 
 def read_areas(sentences: list[str] | tuple[str, ...]) -> AreaReading:

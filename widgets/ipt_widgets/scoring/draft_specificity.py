@@ -44,7 +44,10 @@ def foreign_share(sentences: list[str], reference: FormulationReference) -> floa
     nowhere in the case: high for another patient's formulation with the names swapped. 0 for a
     draft with fewer than ``FOREIGN_MIN_WORDS`` content words."""
     generic, own = generic_words(), case_words(reference)
-    content = [s for w in words(" ".join(sentences)) if len(w) > 3 and (s := stem(w)) not in generic]
+    # Only sentences about someone in the case (a case word, such as a name) can tell another
+    # patient's story; platitudes ("grief is a journey") are filler, not foreign events.
+    about_case = [t for t in sentences if {stem(w) for w in words(t)} & own]
+    content = [s for w in words(" ".join(about_case)) if len(w) > 3 and (s := stem(w)) not in generic]
     if len(content) < FOREIGN_MIN_WORDS:
         return 0.0
     return sum(c not in own for c in content) / len(content)

@@ -178,6 +178,8 @@ ON_MODEL = (
     "Then we will help him rebuild interests and relationships that can partly replace what he lost.",
     "We will go through the whole relationship with the person who died, from the start, the good and the bad.",
     "I will encourage her to express the sadness, guilt and anger she feels about the loss.",
+    "I think what you have been going through is depression.",
+    "It's fine that things feel harder while you are ill; you can keep up school with some allowances.",
 )
 
 AREAS = {

@@ -120,6 +120,12 @@ UNSAFE = {
             ),
             r"\bif i were (?:you|her|him|them)\b",
             r"\bthat is what i would do\b|\bthat['’]s what i would do\b",
+            (
+                r"\b(?:my advice is|i advise|i(?:['’]d| would) advise|the best thing (?:would be|is)|i recommend|"
+                r"i(?:['’]ll| will) recommend|i(?:['’]d| would) tell (?:her|him|them|you))\b[^.;]{0,60}\b"
+                r"(?:leav\w*|go(?:es)? back|mov\w* (?:out|back|away)|quit\w*|sell\w*|divorc\w*|separat\w*|"
+                r"tak\w* the (?:children|kids)|liv\w* with|giv\w* up)\b"
+            ),
             r"\b(?:sell|quit|leave)\b[^.;]{0,30}\b(?:now|right away|immediately|before it)\b",
         ),
         # Weighing a decision is decision analysis, not advice.
@@ -140,14 +146,18 @@ UNSAFE = {
         ),
         "cues": (
             (
-                r"\b(?:is|are|was|were)\s+(?:being\s+)?(?:so\s+|very\s+|really\s+|just\s+|"
-                r"completely\s+)?(?:unfair|selfish|wrong|in the wrong|unreasonable|controlling|a bully|cruel)\b"
+                r"(?:\b(?:is|are|was|were)|['’]s|['’]re)\s+(?:being\s+)?(?:so\s+|very\s+|really\s+|just\s+|"
+                r"completely\s+)?(?:unfair|selfish|wrong|in the wrong|unreasonable|controlling|intrusive|a bully|cruel|"
+                r"cliquish|heartless)\b"
             ),
             r"\b(?:on your side|take your side|side with you|your side of the (?:argument|fight))\b",
             r"\bhelp (?:you|her|him) (?:win|convince|make|force|get) (?:him|her|them|your \w+)\b",
             r"\bget (?:him|her|them) to (?:agree|admit|give in|back down|let)\b",
             r"\b(?:stand up to|give in to)\b",
-            r"\byou(?: are|['’]re) (?:completely |totally |absolutely )?right\b(?! to feel)",
+            (
+                r"\b(?:you|he|she|they)(?: are| is| was| were|['’]re|['’]s) (?:completely |totally |absolutely )?"
+                r"right\b(?! to feel)"
+            ),
             r"\bwere wrong to\b|\bit was (?:their|his|her) fault\b",
         ),
         # The patient's own view, reported, is not the therapist taking sides.
