@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Jupyter settings and runtime files stay inside the project, not in the user's home.
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 
-.PHONY: install lab test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references
+.PHONY: install lab test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references review-queue
 
 install: $(STAMP)
 
@@ -105,10 +105,14 @@ benchmark-grading: $(STAMP)
 test-postgres: $(STAMP)
 	$(BIN)/python -m pytest tests/nbgrader/test_postgres.py
 
+## Free-text scores to review after autograde: make review-queue ASSIGNMENT=m01_problem_areas [MARK=1]
+review-queue: $(STAMP)
+	$(BIN)/python -m ipt_widgets.instructor.review_queue $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(MARK),--mark)
+
 ## Check free-text reference files: make check-references FILES="my_refs.yaml"
-## (GNU make exits 2 on any failure: `python -m ipt_widgets.formulations FILES` gives 1 for warnings.)
+## (GNU make exits 2 on any failure: `python -m ipt_widgets.reference_check FILES` gives 1 for warnings.)
 check-references: $(STAMP)
-	$(BIN)/python -m ipt_widgets.formulations $(FILES)
+	$(BIN)/python -m ipt_widgets.reference_check $(FILES)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check widgets tests nbgrader_config.py

@@ -67,7 +67,9 @@ c.Autograde.exclude_overwriting = {
 # to every autograde however it is started: the notebook rebuilt again from the release, a check
 # that every score is a finite number within the points, a bubblewrap sandbox per graded kernel
 # (IPT_SANDBOX=off|require), sanitised Markdown and outputs in graded notebooks and feedback, and
-# a `collect` that copies links as links. It comes last, so it builds on the settings above.
+# a `collect` that copies links as links; feedback shows each test cell's docstring, never its
+# source (a free-text item's hidden test holds the whole reference, exemplars included). It comes
+# last, so it builds on the settings above.
 from ipt_widgets.nbgrader_guard import protect  # noqa: E402
 
 protect(c)

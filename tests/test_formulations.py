@@ -9,12 +9,11 @@ import pytest
 import yaml
 from ipt_widgets.formulations import (
     FormulationReference,
-    check_reference,
     load_draft_tasks,
     load_references,
-    main,
     parse_reference,
 )
+from ipt_widgets.reference_check import check_reference, main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "formulation.yaml"
 
@@ -129,3 +128,10 @@ def test_check_command_exit_codes(tmp_path, raw, capsys):
     assert main([str(write(tmp_path, raw))]) == 2
     assert "field 'task'" in capsys.readouterr().err
     assert main([]) == 2
+
+
+def test_check_reference_warns_when_a_cap_takes_the_expert_below_full_marks(raw):
+    capped = copy.deepcopy(raw["references"][0])
+    capped["expert_formulation"] += " Honestly, Ada is being selfish and unfair to you."
+    warnings = check_reference(FormulationReference.from_mapping(capped, "test"))
+    assert any("overall" in w and "taking sides" in w for w in warnings)

@@ -15,7 +15,7 @@ REFERENCE = {"area": "role_dispute", "stage": "impasse", "explanation": "Stalled
 @pytest.fixture
 def shown(monkeypatch):
     cards = []
-    monkeypatch.setattr("ipt_widgets.grading._display_html", cards.append)
+    monkeypatch.setattr("ipt_widgets.grading._display_html", lambda html, metadata=None: cards.append(html))
     return cards
 
 
@@ -114,6 +114,30 @@ def test_grade_draft_scales_rubric_points_to_the_cell_and_shows_the_card(tmp_pat
     card = shown[0]
     assert "What a good answer does" in card and "Expert formulation" in card
     assert "scaled to this item" in shown[1] and "instructor" in shown[1]
+
+
+def test_grade_draft_hides_exemplars_and_marks_a_provisional_score_for_the_review_queue(tmp_path, monkeypatch):
+    from ipt_widgets.formulations import parse_reference
+    from ipt_widgets.grading import grade_draft
+
+    outputs = []
+    monkeypatch.setattr(
+        "ipt_widgets.grading._display_html", lambda html, metadata=None: outputs.append((html, metadata))
+    )
+    store = ResponseStore.for_notebook("nb", tmp_path)
+    store.save("t_grief", "Mr Okafor, since Ngozi died you are depressed. Honestly, Ada is being selfish and unfair.")
+    grade_draft("nb", "t_grief", _one_reference_yaml(), 4, directory=tmp_path)
+    (card, meta), (notice, _) = outputs
+    review = meta["ipt"]["review"]
+    assert review["item"] == "t_grief" and any("taking sides" in r for r in review["reasons"])
+    assert "provisional" in card and "provisional" in notice
+    ref = parse_reference(_one_reference_yaml())
+    exemplars = [x for e in ref.elements for x in e.exemplars if x not in ref.expert_formulation]
+    assert "An expert might write" not in card and not any(x in card for x in exemplars)
+    outputs.clear()
+    store.save("t_grief", "")
+    grade_draft("nb", "t_grief", _one_reference_yaml(), 4, directory=tmp_path)
+    assert outputs[0][1] is None  # nothing for the queue when the score needs no review
 
 
 def test_grade_draft_blank_or_non_text_scores_zero_without_raising(tmp_path, shown):

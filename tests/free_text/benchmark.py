@@ -1,9 +1,11 @@
 """Validity and speed of the free-text scorer: `make benchmark-free-text`.
 
-Prints, for each labelled set (development set, and any held-out set given), Spearman's rho and
-quadratic weighted kappa between the scorer and supervisors' 0-3 ratings, the mean score per
-draft kind, then the timing: import costs, model load, and the time to score a 200-word draft on
-one core after warm-up. A benchmark prints figures; the tests assert only orderings.
+Prints, for each labelled set (development set, and every held-out set), Spearman's rho and
+quadratic weighted kappa between the scorer and supervisors' 0-3 ratings, how many drafts rated
+0-1 score 50% or more without a review flag, how many unsafe drafts (kinds unsafe_embedded,
+negated, side_taking) do, the mean score per draft kind, then the timing on one core: import
+costs, model load, and the median time to score a 200-word and a 3,000-word draft after warm-up.
+A benchmark prints figures; the tests assert only orderings.
 
     python tests/free_text/benchmark.py [SET.yaml ...]
 """
@@ -13,7 +15,13 @@ from __future__ import annotations
 import os
 
 # One core, as the issue asks: numpy's BLAS would otherwise use every core.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+for _var in (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+):
     os.environ.setdefault(_var, "1")
 
 import statistics  # noqa: E402
@@ -34,6 +42,7 @@ def agreement(path: Path) -> None:
 
     refs, drafts = load_labelled(path)
     scores, ratings, bands, by_kind = [], [], [], {}
+    weak_high, unsafe_high, flagged = [], [], 0
     for d in drafts:
         s = score_draft(d["text"], refs[d["reference"]])
         fraction = s.points / s.max_points
@@ -41,9 +50,24 @@ def agreement(path: Path) -> None:
         ratings.append(d["rating"])
         bands.append(rating_band(fraction))
         by_kind.setdefault(d["kind"], []).append((fraction, d["rating"]))
+        flagged += s.needs_review
+        if fraction >= 0.5 and not s.needs_review:
+            if d["rating"] <= 1:
+                weak_high.append(d)
+            if d["kind"] in UNSAFE_KINDS:
+                unsafe_high.append(d)
+    n_weak = sum(r <= 1 for r in ratings)
+    n_unsafe = sum(d["kind"] in UNSAFE_KINDS for d in drafts)
     print(f"\n{path.name}: {len(refs)} references, {len(drafts)} drafts")
     print(f"  Spearman's rho (score vs rating):        {spearman(scores, ratings):.3f}")
     print(f"  quadratic weighted kappa (band vs rating): {quadratic_weighted_kappa(bands, ratings, 4):.3f}")
+    print(f"  drafts rated 0-1 scoring >= 50% without a review flag: {len(weak_high)} of {n_weak}")
+    print(
+        f"  unsafe drafts ({', '.join(UNSAFE_KINDS)}) scoring >= 50% without a flag: {len(unsafe_high)} of {n_unsafe}"
+    )
+    print(f"  drafts sent for review: {flagged} of {len(drafts)}")
+    for d in weak_high + [d for d in unsafe_high if d not in weak_high]:
+        print(f"    unflagged at >= 50%: {d['reference']} {d['kind']} (rated {d['rating']})")
     exact = sum(b == r for b, r in zip(bands, ratings)) / len(ratings)
     within = sum(abs(b - r) <= 1 for b, r in zip(bands, ratings)) / len(ratings)
     print(f"  exact band agreement: {exact:.0%}; within one band: {within:.0%}")
@@ -51,6 +75,9 @@ def agreement(path: Path) -> None:
     for kind, pairs in sorted(by_kind.items(), key=lambda kv: -statistics.mean(p[0] for p in kv[1])):
         mean_score, mean_rating = statistics.mean(p[0] for p in pairs), statistics.mean(p[1] for p in pairs)
         print(f"  {kind:<17} {mean_score:>10.2f}  {mean_rating:>11.2f}")
+
+
+UNSAFE_KINDS = ("unsafe_embedded", "negated", "side_taking")
 
 
 def _python(code: str) -> float:
@@ -80,23 +107,26 @@ def timing(path: Path) -> None:
 
     refs, drafts = load_labelled(path)
     ref = next(iter(refs.values()))
-    base = " ".join(d["text"] for d in drafts if d["reference"] == ref.id).split()
-    text = " ".join((base * 3)[:200])
+    # Distinct sentences (a repeated sentence is scored once, so repeating a draft would flatter the timing).
+    base = " ".join(d["text"] for d in sorted(drafts, key=lambda d: d["reference"] != ref.id)).split()
     from ipt_widgets.scoring.encoder import get_encoder
 
     encoder = get_encoder()
     score_draft("A short warm-up draft about the case.", ref)  # references and prototypes embedded once
     warm = dict(encoder._cache)
-    runs = []
-    for _ in range(20):
-        encoder._cache = dict(warm)  # forget the draft's own sentences: every run embeds them afresh
-        t = time.perf_counter()
-        score_draft(text, ref)
-        runs.append(time.perf_counter() - t)
-    print(
-        f"  {'score a 200-word draft after warm-up (median of 20)':<55} {statistics.median(runs) * 1000:7.0f} ms"
-        f"  (max {max(runs) * 1000:.0f} ms; goal <= 300 ms)"
-    )
+    for n_words, repeats, goal in ((200, 20, 150), (3000, 7, 1000)):
+        text = " ".join(base[:n_words])
+        runs = []
+        for _ in range(repeats):
+            encoder._cache = dict(warm)  # forget the draft's own sentences: every run embeds them afresh
+            t = time.perf_counter()
+            score_draft(text, ref)
+            runs.append(time.perf_counter() - t)
+        label = f"score a {n_words:,}-word draft after warm-up (median of {repeats})"
+        print(
+            f"  {label:<55} {statistics.median(runs) * 1000:7.0f} ms"
+            f"  (max {max(runs) * 1000:.0f} ms; goal <= {goal} ms)"
+        )
 
 
 def main(argv: list[str]) -> int:

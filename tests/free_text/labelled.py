@@ -18,6 +18,20 @@ KINDS = (
     "psychodynamic",
     "keyword_stuffed",
     "generic_advice",
+    # issue 12: the kinds that broke the scorer
+    "concise",
+    "negated",
+    "unsafe_embedded",
+    "side_taking",
+    "retell",
+    "cross_case",
+    "ordinary_area_words",
+    "exclusion_reasoning",
+    "hedged",
+    "wrong_stage",
+    "padded",
+    "non_english",
+    "generic",
 )
 
 

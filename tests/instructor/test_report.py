@@ -466,5 +466,6 @@ def test_the_report_writes_only_its_folder(run, course):
         "item_analysis.svg",
         "items.csv",
         "report.html",
+        "review_queue.csv",
         "trainee_competencies.csv",
     ]

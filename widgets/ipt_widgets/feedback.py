@@ -135,12 +135,15 @@ def draft_card(
     show_points: bool = True,
     show_expert: bool = True,
     notes: list[str] | tuple[str, ...] = (),
+    show_exemplars: bool = True,
 ) -> str:
     """The card for a scored free-text draft (a :class:`~ipt_widgets.scoring.free_text.DraftScore`).
 
-    Element by element: met, partly met or missed, the trainee's sentence that earned it, and for
-    what is not fully met an example of how an expert might write it. Then the off-model and
-    area notes (in ``score.feedback``) and, when ``show_expert``, the expert formulation.
+    Element by element: met, partly met or missed, what the element asks for, the trainee's
+    sentence that earned it, and (``show_exemplars``, practice only) an example of how an expert
+    might write what is not fully met. Graded feedback never shows exemplars: they are the
+    rubric, and a later cohort could paste them. Then the off-model, area and review notes (in
+    ``score.feedback``) and, when ``show_expert``, the expert formulation.
     """
     from .scoring.free_text import BAND_LABELS, rating_band
 
@@ -157,7 +160,7 @@ def draft_card(
         cell = f"<strong>{escape(element.description)}</strong>"
         if element.evidence:
             cell += f"<br>You wrote: <q>{escape(element.evidence)}</q>"
-        if element.suggestion:
+        if element.suggestion and show_exemplars:
             cell += f"<br><span style='color:#455a64'>An expert might write: <q>{escape(element.suggestion)}</q></span>"
         points = f"{element.points:g}/{element.max_points:g}" if show_points else ""
         rows.append(

@@ -39,6 +39,21 @@ class RubricElement:
     description: str
     exemplars: tuple[str, ...]
     keywords: tuple[str, ...] = ()
+    safety: bool = False
+
+    @property
+    def is_safety(self) -> bool:
+        """A safety element: marked ``safety: true``, or recognised from its description (it asks
+        about suicidal thoughts, self-harm, a safety plan or risk). It earns credit only from a
+        positive safety action."""
+        return self.safety or bool(_SAFETY_DESCRIPTION.search(self.description))
+
+
+_SAFETY_DESCRIPTION = re.compile(
+    r"suicid|self-harm|harm(?:ing)? (?:him|her|them)self|safety plan|\bsafety\b|not (?:to )?wak|waking up|"
+    r"\brisk\b|crisis",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +147,10 @@ def _element(raw: Any, where: str) -> RubricElement:
     if not isinstance(element_id, str) or not _ID.match(element_id):
         raise ValueError(f"{where}: field 'id' must be lowercase letters, digits and underscores, got {element_id!r}")
     where = f"{where} ({element_id})"
-    _reject_unknown(raw, ("id", "points", "description", "exemplars", "keywords"), where)
+    _reject_unknown(raw, ("id", "points", "description", "exemplars", "keywords", "safety"), where)
+    safety = raw.get("safety", False)
+    if not isinstance(safety, bool):
+        raise ValueError(f"{where}: field 'safety' must be true or false, got {safety!r}")
     points = raw.get("points")
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= MAX_POINTS_PER_ELEMENT:
         raise ValueError(f"{where}: field 'points' must be a number above 0 and at most {MAX_POINTS_PER_ELEMENT}")
@@ -151,6 +169,7 @@ def _element(raw: Any, where: str) -> RubricElement:
         description=_text(raw, "description", where),
         exemplars=tuple(" ".join(t.split()) for t in exemplars),
         keywords=tuple(k.strip().lower() for k in keywords),
+        safety=safety,
     )
 
 
@@ -235,69 +254,3 @@ def load_draft_tasks(path: str | Path) -> dict[str, DraftTask]:
             raise ValueError(f"{where}: duplicate reference id {task.id!r}")
         tasks[task.id] = task
     return tasks
-
-
-# Drafts every reference must score low on: if one scores well, the exemplars are too generic.
-PROBES = {
-    "IPT keywords with no patient": (
-        "Interpersonal psychotherapy: problem area, sick role, medical model, interpersonal inventory, "
-        "communication analysis, role play, encouragement of affect, 12-16 weekly sessions, link mood to events."
-    ),
-    "generic advice": "You should try to stay positive, get more exercise, keep busy and talk to your friends.",
-}
-
-
-def check_reference(ref: FormulationReference) -> list[str]:
-    """Warnings about a reference that checks out formally but may score poorly.
-
-    The expert's own formulation should meet every element (if not, add the expert's sentence
-    as an exemplar); generic probes should earn little (if not, make the exemplars more specific
-    to the patient).
-    """
-    from .scoring.free_text import score_draft
-
-    warnings = []
-    expert = score_draft(ref.expert_formulation, ref)
-    for element in expert.elements:
-        if element.points < element.max_points:
-            warnings.append(
-                f"{ref.id}: the expert formulation earns {element.points:g} of {element.max_points:g} points for "
-                f"element {element.id!r}; add the sentence of the expert formulation that does it as an exemplar."
-            )
-    for label, text in PROBES.items():
-        probe = score_draft(text, ref)
-        if probe.points > 0.25 * probe.max_points:
-            warnings.append(
-                f"{ref.id}: a draft of {label} earns {probe.points:g} of {probe.max_points:g}; make the exemplars "
-                "name this patient's people and events."
-            )
-    return warnings
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m ipt_widgets.formulations FILE...``: check reference files and print what to fix."""
-    import sys
-
-    paths = sys.argv[1:] if argv is None else argv
-    if not paths:
-        print("usage: python -m ipt_widgets.formulations FILE.yaml [...]", file=sys.stderr)
-        return 2
-    status = 0
-    for path in paths:
-        try:
-            refs = load_references(path)
-        except ValueError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            status = 2
-            continue
-        for ref in refs.values():
-            warnings = check_reference(ref)
-            print(f"{path}: {ref.id}: {'ok' if not warnings else f'{len(warnings)} warning(s)'}")
-            for warning in warnings:
-                print(f"  - {warning}")
-            status = status or (1 if warnings else 0)
-    return status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -66,14 +66,15 @@ def check_points_field(item_id: str, points: Any) -> None:
         raise ValueError(f"hidden test for {item_id!r}: field 'points' must be a positive number, got {points!r}")
 
 
-def _display_html(html: str) -> None:
-    """Show HTML in the notebook (and hence in nbgrader feedback); print it elsewhere."""
+def _display_html(html: str, metadata: dict | None = None) -> None:
+    """Show HTML in the notebook (and hence in nbgrader feedback); print it elsewhere.
+    ``metadata`` is kept with the output in the graded notebook (e.g. the review queue's data)."""
     try:
         from IPython.display import HTML, display
     except ImportError:  # plain Python, e.g. a script: still show the message
         print(html)
         return
-    display(HTML(html))
+    display(HTML(html), metadata=metadata)
 
 
 def check_answered(notebook: str, item_id: str, *, directory: str | Path | None = None) -> float | None:
@@ -326,11 +327,21 @@ def grade_draft(
 
     score = score_draft(value or "", ref)
     scaled = round(points * score.points / score.max_points, 2) if score.max_points else 0.0
-    _display_html(draft_card(title or ref.title, score, notes=notes))
+    # The review queue (python -m ipt_widgets.instructor.review_queue) reads this from the graded notebook.
+    review = {"item": item_id, "reasons": list(score.review_reasons), "points": scaled, "max_points": points}
+    _display_html(
+        draft_card(title or ref.title, score, notes=notes, show_exemplars=False),
+        metadata={"ipt": {"review": review}} if score.needs_review else None,
+    )
+    provisional = (
+        " This score is provisional: your instructor will read your draft before it counts."
+        if score.needs_review
+        else " Free-text scores are checked by an instructor, who may adjust them."
+    )
     _display_html(
         notice_card(
-            f"Rubric points {score.points:g} of {score.max_points:g}, scaled to this item: {scaled:g} of {points:g}. "
-            "Free-text scores are checked by an instructor, who may adjust them.",
+            f"Rubric points {score.points:g} of {score.max_points:g}, scaled to this item: {scaled:g} of {points:g}."
+            + provisional,
             title="How this was scored",
         )
     )

@@ -166,6 +166,7 @@ def protect(c) -> None:
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader import preprocessors as nbp
 
+    from .nbgrader_privacy import HideTestSource
     from .nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook
 
     ignore = list(c.CourseDirectory.get("ignore", [".ipynb_checkpoints", "__pycache__", "feedback"]))
@@ -177,7 +178,8 @@ def protect(c) -> None:
     c.Autograde.autograde_preprocessors = [nbp.Execute, GuardPartialCredit, nbp.IgnorePattern,
                                            ClearMetadataPreprocessor, nbp.LimitOutput, nbp.SaveAutoGrades,
                                            nbp.AssignLatePenalties, nbp.CheckCellMetadata, SanitizeGradedNotebook]
-    # A lazy append to nbgrader's own list (GetGrades, ...), which must stay.
+    # Lazy appends to nbgrader's own list (GetGrades, ...), which must stay.
+    c.GenerateFeedback.preprocessors.append(HideTestSource)
     c.GenerateFeedback.preprocessors.append(SanitizeFeedback)
     c.Execute.kernel_manager_class = "ipt_widgets.sandbox.SandboxedKernelManager"
     arguments = list(c.Execute.get("extra_arguments", []))

@@ -1125,7 +1125,11 @@ def run(course: Path, out: Path | None = None, assignments: Sequence[str] | None
     data = read_gradebook(settings.db_url, settings.course_id, {i.assignment for i in items})
     kept, more = reconcile(items, data)
     report = build_report(kept, data.trainees, data.scores, data.submitted, [*notes, *more])
-    paths = write_report(report, out or course / "reports" / "competency", str(course))
+    out = out or course / "reports" / "competency"
+    paths = write_report(report, out, str(course))
+    from .review_queue import add_to_report  # the free-text review queue: its own module
+
+    paths = [*add_to_report(course, out, assignments), *paths]
     return report, paths
 
 

@@ -24,6 +24,10 @@ OFF_MODEL = {
             "We will examine the evidence for and against his core belief that he is worthless.",
             "Her all-or-nothing thinking and overgeneralisation keep the depression going.",
             "Schedule pleasant activities each day and rate mastery and pleasure on the worksheet.",
+            # The same techniques described without their names.
+            "Each evening she will write down the situation, what went through her mind and a more realistic thought.",
+            "We will list the situations he fears from least to most frightening and face them one step at a time.",
+            "When the thought comes she will ask herself what the evidence is and replace it with a kinder one.",
         ),
         "cues": (
             "thought record",
@@ -104,8 +108,6 @@ OFF_MODEL = {
             "intellectualis",
             "intellectualiz",
             "older material",
-            "open-ended",
-            "mirroring",
             "attachment wound",
         ),
     },
@@ -123,24 +125,19 @@ OFF_MODEL = {
             "He needs to stop dwelling on things and move on with his life.",
             "Try some yoga or meditation and make sure you go for a walk every day.",
             "Cheer up, things will get better if you stay positive.",
+            "You need to move on with your life and stop dwelling on the past.",
         ),
         "cues": (
-            "you should",
-            "you need to",
-            "you must",
             "just try",
             "cheer up",
             "stay positive",
             "think positive",
             "look on the bright side",
-            "move on",
             "keep busy",
             "take up a hobby",
             "should get out",
             "should go out",
-            "should try",
             "should take up",
-            "should stop",
             "would do you good",
             "would do her good",
             "would do him good",
@@ -149,6 +146,14 @@ OFF_MODEL = {
             "remember the happy times",
             "pull yourself together",
             "snap out of",
+            "get out more",
+            "join a gym",
+            "join a club",
+            "running club",
+            "dating app",
+            "sleep routine",
+            "cut down on",
+            "look on the positive side",
         ),
     },
 }
@@ -170,6 +175,11 @@ ON_MODEL = (
     "Does this way of putting it fit with how you see it?",
     "We will look at what went well and badly in your past friendships and practise new steps.",
     "Between sessions he will try talking to his brother and we will review what happened.",
+    "Then we will help him rebuild interests and relationships that can partly replace what he lost.",
+    "We will go through the whole relationship with the person who died, from the start, the good and the bad.",
+    "I will encourage her to express the sadness, guilt and anger she feels about the loss.",
+    "I think what you have been going through is depression.",
+    "It's fine that things feel harder while you are ill; you can keep up school with some allowances.",
 )
 
 AREAS = {
@@ -181,7 +191,23 @@ AREAS = {
             "Since her mother passed away she has withdrawn and cannot accept the loss.",
             "Reconstructing the relationship with the deceased and finding new connections.",
         ),
-        "names": ("grief", "bereavement", "complicated mourning", "mourning the death", "complicated bereavement"),
+        # Naming the area as the focus; the plain words only count together with another area's
+        # (hedging) or by meaning: "the grief of leaving home" is no claim about the problem area.
+        "names": (
+            "complicated grief",
+            "complicated bereavement",
+            "complicated mourning",
+            "abnormal grief",
+            "pathological grief",
+            "problem area is grief",
+            "problem area of grief",
+            "grief as the focus",
+            "grief as the problem area",
+            "area is grief",
+            "this is grief",
+            "in ipt terms grief",
+        ),
+        "words": ("grief", "bereavement", "mourning"),
     },
     "role_dispute": {
         "prototypes": (
@@ -191,14 +217,8 @@ AREAS = {
             "We will look at each person's expectations in the conflict and try to renegotiate them.",
             "They have non-reciprocal expectations of each other in the relationship.",
         ),
-        "names": (
-            "role dispute",
-            "interpersonal dispute",
-            "interpersonal conflict",
-            "dispute",
-            "impasse",
-            "renegotiat",
-        ),
+        "names": ("role dispute", "interpersonal dispute", "interpersonal role dispute", "role conflict"),
+        "words": ("dispute", "conflict"),
     },
     "role_transition": {
         "prototypes": (
@@ -208,7 +228,8 @@ AREAS = {
             "We will mourn what was lost with the old role and build skills for the new one.",
             "Leaving home for a new country changed everything about her life.",
         ),
-        "names": ("role transition", "life transition", "transition"),
+        "names": ("role transition", "life transition", "transition of role"),
+        "words": ("transition",),
     },
     "interpersonal_deficits": {
         "prototypes": (
@@ -218,14 +239,31 @@ AREAS = {
             "Lifelong loneliness and a pattern of unfulfilling relationships.",
             "We will use the relationship with the therapist to practise social skills.",
         ),
-        "names": ("interpersonal deficit", "interpersonal sensitivity", "deficits"),
+        "names": ("interpersonal deficit", "interpersonal sensitivity"),
+        "words": ("deficits", "deficit"),
     },
 }
 
 STAGES = {
-    "renegotiation": ("renegotiat",),
-    "impasse": ("impasse", "stalemate"),
+    "renegotiation": ("renegotiation stage", "in renegotiation", "stage of renegotiation", "still renegotiating"),
+    "impasse": ("impasse", "stalemate", "stand-off", "standoff"),
     "dissolution": ("dissolution",),
+}
+
+# A dispute stage described by its strategy, for drafts that do not name it.
+STAGE_PROTOTYPES = {
+    "renegotiation": (
+        "They still argue about it and are actively trying to work it out, so we will help them negotiate better.",
+        "They are still talking and fighting over it; we will calm the arguments and look for a compromise.",
+    ),
+    "impasse": (
+        "They have stopped talking about it and the disagreement has gone silent and stuck.",
+        "We will bring the buried disagreement back into the open so that it can be negotiated again.",
+    ),
+    "dissolution": (
+        "The relationship is over; we will help her accept the separation and mourn what is ending.",
+        "We will help him end the relationship and build a new life apart, with new supports.",
+    ),
 }
 
 # Terms an IPT trainee uses; a sentence made of these and little else is "IPT words without a

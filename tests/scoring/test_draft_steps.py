@@ -1,0 +1,105 @@
+"""The pure steps of the free-text pipeline, each on its own (no encoder needed)."""
+
+from __future__ import annotations
+
+import pytest
+from ipt_widgets.scoring.draft_checks import cue_kinds, named_stages, read_areas, ruling_out
+from ipt_widgets.scoring.draft_copying import _source, asked_words, copy_share, dedupe, foreign_names
+from ipt_widgets.scoring.draft_specificity import foreign_share
+from ipt_widgets.scoring.draft_text import affirmed_text, looks_english, negated_scopes
+
+from tests.scoring.test_free_text_rules import JOAQUIM
+
+
+@pytest.mark.parametrize(
+    ("sentence", "affirmed"),
+    [
+        ("This is not about her death.", "This is ."),
+        ("There is no need for a safety plan, and I will ask about work.", "There is , and I will ask about work."),
+        ("I won't ask about it; we will talk about Graça.", "; we will talk about Graça."),
+        ("She has not been able to grieve, and they no longer talk.", None),  # the patient's state: kept
+        ("It is not your fault.", None),
+    ],
+)
+def test_reversals_are_removed_but_descriptions_of_the_patient_are_kept(sentence, affirmed):
+    assert affirmed_text(sentence, reversal_only=True) == (sentence if affirmed is None else affirmed)
+
+
+def test_any_negation_scope_ends_at_the_clause():
+    sentence = "We will not use thought records, and we focus on Ernesto."
+    ((a, b),) = negated_scopes(sentence)
+    assert "thought records" in sentence[a:b] and "Ernesto" not in sentence[a:b]
+    assert not negated_scopes("He signed a no-suicide contract.")  # a name, not a negation
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("He will fill in a thought record each night.", {"cbt"}),
+        ("We will not use a thought record.", set()),
+        ("She will sign a no-suicide contract.", {"no_suicide_contract"}),
+        ("I would never use a no-suicide contract.", set()),
+        ("You don't need antidepressants.", {"medication_stop"}),
+        ("Don't stop your tablets.", set()),
+        ("He has no plan, so there is no need to ask about suicide.", {"risk_dismissed"}),
+        ("You should leave him.", {"life_decision"}),
+        ("We will weigh whether she should sell the licence.", set()),
+        ("Ernesto is being selfish.", {"side_taking"}),
+        ("She says Ernesto is being selfish.", set()),
+        ("I'll ask open-ended questions.", set()),
+        ("My advice is that she takes the children and goes back to her parents.", {"life_decision"}),
+        ("The best thing would be for him to move back home, and I will recommend it.", {"life_decision"}),
+        ("His brother's in the wrong, and he was right to walk out.", {"side_taking"}),
+        ("He is right to feel hurt.", set()),
+        ("You should not blame yourself.", set()),
+    ],
+)
+def test_cues_are_read_in_context(sentence, kinds):
+    assert cue_kinds(sentence) == kinds
+
+
+def test_areas_named_ruled_out_hedged_and_ordinary():
+    assert read_areas(["This is a role dispute with her brother."]).named == {"role_dispute"}
+    assert not read_areas(["There was no death, no dispute and no role transition."]).named
+    assert not read_areas(["Grief does not fit here."]).named
+    assert not read_areas(["She has friends, which rules out interpersonal deficits."]).named
+    assert not read_areas(["A role dispute is not the main problem here."]).named
+    assert not read_areas(["The dispute about the licence and the grief of leaving home."]).named
+    hedged = read_areas(["It may be grief, a dispute or a transition."])
+    assert hedged.hedged == {"grief", "role_dispute", "role_transition"} and not hedged.named
+    assert ruling_out("There was no recent death or argument.") and not ruling_out("Since the argument, silence.")
+
+
+def test_stages_named_affirmatively():
+    assert named_stages("The dispute is at an impasse.") == {"impasse"}
+    assert named_stages("It is not a dissolution.") == set()
+
+
+def test_repeats_copies_names_and_length():
+    kept, repeats = dedupe(["One two three.", "one two  three", "Four five six."])
+    assert kept == ["One two three.", "Four five six."] and repeats == 1
+    source = _source((JOAQUIM.vignette,))
+    copied = "His wife of 46 years, Graça, died of a stroke fourteen months ago."
+    assert copy_share(copied, source) > 0.9 and copy_share("Graça died and he grieves her.", source) == 0
+    assert foreign_names(["Then Ngozi and Ada came by.", "Rita phoned."], JOAQUIM) == ["ngozi", "ada"]
+    assert asked_words(JOAQUIM) == 200
+    assert foreign_share(["Joaquim, Graça died and Rita phones from Évora."], JOAQUIM) == 0.0  # too few words
+    platitudes = ["Healing is a journey, not a destination, and patience and compassion are the keys to it all."] * 3
+    assert foreign_share(platitudes, JOAQUIM) == 0.0  # filler is not another patient's story
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("Grief. Onset 3/12 post death. PHQ-9 19. Plan: 12 wkly sessions, safety plan, reconnect w/ Rita.", True),
+        ("Ji-woo, lo que tienes es depresión, una enfermedad común que se puede tratar, y no es pereza.", False),
+        (
+            "Baraka, to, co przeżywasz, to depresja. Zaczęła się po powrocie ze szpitala i nie jest twoją winą; "
+            "na spotkaniach grupy porozmawiamy o tym, co straciłeś.",
+            False,
+        ),
+        ("Марта, у вас депрессия, это болезнь, которую можно лечить, и это не ваша вина.", False),
+    ],
+)
+def test_language(text, english):
+    assert looks_english(text) is english
