@@ -82,7 +82,8 @@ def _leak(path: Path, section: str, raw: Mapping, key: str, inner: Any = None) -
 
 
 def _check_free_text(path: Path, data: Mapping[str, Any], score_references: bool) -> list[Finding]:
-    from ..formulations import check_reference, load_draft_tasks, load_references
+    from ..formulations import load_draft_tasks, load_references
+    from ..reference_check import check_reference
 
     graded = is_graded(path)
     findings: list[Finding] = []

@@ -1,0 +1,21 @@
+"""The grader fills the embedding cache that sandboxed kernels may only read."""
+
+from __future__ import annotations
+
+from ipt_widgets.formulations import parse_reference
+from ipt_widgets.instructor.warm import draft_references, warm_embedding_cache
+
+from tests.conftest import REPO
+
+
+def test_references_are_read_from_hidden_tests_without_running_them():
+    refs = draft_references(REPO / "solutions" / "m01_problem_areas" / "m01_problem_areas.ipynb")
+    assert [parse_reference(text, "m01").id for text in refs] == ["ft_m01_formulation", "ft_m01_interventions"]
+
+
+def test_warming_writes_one_cache_file_per_reference(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPT_EMBEDDING_CACHE", str(tmp_path))
+    assert warm_embedding_cache(REPO, ["m01_problem_areas", "m04_role_disputes"]) == 2
+    assert len(list(tmp_path.glob("*.npy"))) >= 2
+    monkeypatch.setenv("IPT_EMBEDDING_CACHE", "off")
+    assert warm_embedding_cache(REPO, ["m01_problem_areas"]) == 0
