@@ -12,7 +12,8 @@ notebook autograded before this existed). Both apply :func:`sanitize_notebook`:
   :func:`~ipt_widgets.sanitize.clean_html`, ``text/markdown`` and ``text/latex`` through
   :func:`~ipt_widgets.sanitize.clean_markdown`, and base64 PNG/JPEG/GIF/WebP. Everything else
   (``application/javascript`` and any other script type, widget views and state, PDFs, vendor
-  types) is dropped, and so is output metadata other than an image's numeric width and height;
+  types) is dropped, and so is output metadata other than an image's numeric width and height
+  and the course's ``ipt`` record (the review queue reads it);
 * saved widget state in the notebook's metadata is dropped (nbconvert would load the widget
   manager's script for it).
 
@@ -100,6 +101,10 @@ def clean_output(output: MutableMapping) -> None:
         for mime, meta in metadata.items()
         if mime in _RASTER and isinstance(meta, dict)
     }
+    if isinstance(metadata.get("ipt"), dict):
+        # The course's own record for the review queue (instructor/review_queue.py): data, never
+        # rendered as HTML; after the rebuild step only the course's code writes outputs.
+        output["metadata"]["ipt"] = metadata["ipt"]
 
 
 def clean_cell(cell: MutableMapping) -> None:
