@@ -79,3 +79,10 @@ def test_collect_copies_links_as_links_and_leaves_pipes_out(tmp_path):
     assert (dest / "a.ipynb").read_text() == "{}"
     assert (dest / "a.responses.json").is_symlink()  # the rebuild step refuses it, with a note
     assert not (dest / "pipe.ipynb").exists()
+
+
+def test_the_course_steps_are_switched_on():
+    """nbconvert silently skips a preprocessor whose ``enabled`` is False (its default)."""
+    from ipt_widgets.nbgrader_guard import RebuildFromRelease
+
+    assert RebuildFromRelease().enabled and GuardPartialCredit().enabled

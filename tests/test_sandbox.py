@@ -61,6 +61,9 @@ def course(tmp_path):
 def test_the_kernel_sees_only_its_folder_and_python(course, monkeypatch):
     root, work = course
     monkeypatch.setenv("IPT_TEST_SECRET", "s3cret")
+    # As under `make autograde`: started from the course root, which is then first on sys.path.
+    monkeypatch.chdir(root)
+    monkeypatch.syspath_prepend(str(root))
     out = run_cells(
         work,
         "import os, pathlib; print(sorted(os.listdir('.')))",

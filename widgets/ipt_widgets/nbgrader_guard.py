@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import math
 import os
@@ -28,7 +29,9 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from nbformat import from_dict
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.utils import ignore_patterns
+from traitlets import Bool
 
 from . import notebook_rebuild as nbr
 
@@ -37,6 +40,9 @@ _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 
 class RebuildFromRelease(Preprocessor):
     """Replace the submitted notebook by the release plus the trainee's written answers."""
+
+    # nbconvert skips a preprocessor whose ``enabled`` is False, its default.
+    enabled = Bool(True).tag(config=True)
 
     def preprocess(self, nb, resources):
         from nbgrader.coursedir import CourseDirectory
@@ -51,8 +57,21 @@ class RebuildFromRelease(Preprocessor):
         released = json.loads(path.read_text(encoding="utf-8"))
         trainee = json.loads(json.dumps(nb))  # plain dicts
         notes = _carried_notes(trainee)
+        student = info.get("student", "")
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, info.get("assignment", "")))
+        graded = Path(coursedir.format_path(coursedir.autograded_directory, student, info.get("assignment", "")))
+        if graded.is_dir():
+            from .submissions import guard_graded_folder
+
+            more, readable = guard_graded_folder(submitted, graded, release)
+            notes += [n for n in more if n not in notes]
+            if not readable:
+                trainee = None
         rebuilt, _ = nbr.rebuild(released, trainee, notes)
-        return from_dict(rebuilt), resources
+        import nbformat
+
+        # Read as nbformat reads a file: multi-line sources joined, as the later steps expect.
+        return nbformat.reads(json.dumps(rebuilt), as_version=4), resources
 
 
 def _carried_notes(trainee: dict) -> list[str]:
@@ -90,6 +109,8 @@ def check_score(text: str | None, points: float) -> str:
 
 class GuardPartialCredit(Preprocessor):
     """Turn any autograded test cell whose score is not a finite number in [0, points] into 0."""
+
+    enabled = Bool(True).tag(config=True)
 
     def preprocess(self, nb, resources):
         for cell in nb.cells:
@@ -131,10 +152,75 @@ def _special_files(src: str, names: list[str]) -> list[str]:
     return left_out
 
 
+# A trainee id becomes a folder name and is shown, unescaped, by nbgrader's own formgrader pages.
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+FUTURE_SLACK = 24 * 3600  # a submission time more than a day ahead is a forgery, not a clock
+
+
+def _refusal(path: str, username: str, timestamp) -> str:
+    """Why an inbound entry is not collected ("" when it may be)."""
+    import datetime as dt
+
+    if not STUDENT_ID.match(username):
+        return "its trainee id has characters other than letters, digits and . _ @ -"
+    if os.path.islink(path) or not os.path.isdir(path):
+        return "it is a link or not a folder"
+    if timestamp is None:
+        return "its submission time cannot be read"
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    if (timestamp - now).total_seconds() > FUTURE_SLACK:
+        return "its submission time is in the future"
+    owner = os.lstat(path).st_uid
+    if owner != os.geteuid() and _owner_name(owner) not in (None, username):
+        return f"it belongs to the user {_owner_name(owner)}, not to {username}"
+    return ""
+
+
+def _owner_name(uid: int) -> str | None:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return None
+
+
 class SafeCollect(ExchangeCollect):
-    """``nbgrader collect`` that copies links as links and leaves pipes and devices out."""
+    """``nbgrader collect`` that refuses forged entries, copies links as links, leaves pipes out.
+
+    An inbound entry is refused (logged as an error, never collected) when its trainee id could
+    carry markup into nbgrader's pages, when the entry itself is a link (to another trainee's
+    folder, to ``solutions/``), when its submission time is unreadable or in the future, or when
+    it is owned by another user than the trainee it names (where trainees have their own user
+    ids; an exchange shared by one user id cannot tell, see README "Security").
+    """
+
+    def _path_to_record(self, path):
+        import datetime as dt
+
+        filename = os.path.split(path)[1]
+        parts = filename.rsplit("+", 3)
+        username = parts[0] if len(parts) >= 3 else ""
+        try:
+            from nbgrader.utils import parse_utc
+
+            timestamp = parse_utc(parts[2]) if len(parts) >= 3 else None
+        except Exception:  # dateutil's ParserError, OverflowError, ...
+            timestamp = None
+        refused = _refusal(path, username, timestamp)
+        if refused:
+            self.log.error("Not collected: %s (%s).", filename, refused)
+            # The oldest possible time: a refused entry never wins over a real one.
+            return {"username": username, "filename": filename, "timestamp": dt.datetime.min, "refused": True}
+        return {"username": username, "filename": filename, "timestamp": timestamp}
+
+    def init_src(self):
+        super().init_src()
+        self.src_records = [r for r in self.src_records if not r.get("refused")]
 
     def do_copy(self, src, dest, log=None):
+        if os.path.islink(src):
+            raise RuntimeError(f"{src} is a link: not collected")
         nbgrader_ignore = ignore_patterns(
             exclude=self.coursedir.ignore,
             include=self.coursedir.include,
@@ -172,12 +258,26 @@ def protect(c) -> None:
     ignore = list(c.CourseDirectory.get("ignore", [".ipynb_checkpoints", "__pycache__", "feedback"]))
     c.CourseDirectory.ignore = ignore + [p for p in SHADOWING if p not in ignore]
     # Classes, not names: nbgrader asks each entry for its configurable traits.
-    c.Autograde.sanitize_preprocessors = [RebuildFromRelease, nbp.ClearOutput, nbp.DeduplicateIds,
-                                          nbp.OverwriteKernelspec, nbp.OverwriteCells, nbp.CheckCellMetadata]
+    c.Autograde.sanitize_preprocessors = [
+        RebuildFromRelease,
+        nbp.ClearOutput,
+        nbp.DeduplicateIds,
+        nbp.OverwriteKernelspec,
+        nbp.OverwriteCells,
+        nbp.CheckCellMetadata,
+    ]
     # The guard right after execution; the sanitiser after the scores are saved.
-    c.Autograde.autograde_preprocessors = [nbp.Execute, GuardPartialCredit, nbp.IgnorePattern,
-                                           ClearMetadataPreprocessor, nbp.LimitOutput, nbp.SaveAutoGrades,
-                                           nbp.AssignLatePenalties, nbp.CheckCellMetadata, SanitizeGradedNotebook]
+    c.Autograde.autograde_preprocessors = [
+        nbp.Execute,
+        GuardPartialCredit,
+        nbp.IgnorePattern,
+        ClearMetadataPreprocessor,
+        nbp.LimitOutput,
+        nbp.SaveAutoGrades,
+        nbp.AssignLatePenalties,
+        nbp.CheckCellMetadata,
+        SanitizeGradedNotebook,
+    ]
     # Lazy appends to nbgrader's own list (GetGrades, ...), which must stay.
     c.GenerateFeedback.preprocessors.append(HideTestSource)
     c.GenerateFeedback.preprocessors.append(SanitizeFeedback)
@@ -185,3 +285,46 @@ def protect(c) -> None:
     arguments = list(c.Execute.get("extra_arguments", []))
     c.Execute.extra_arguments = arguments + [a for a in ("--IPKernelApp.ignore_cwd=True",) if a not in arguments]
     c.ExchangeFactory.collect = "ipt_widgets.nbgrader_guard.SafeCollect"
+    c.ExchangeFactory.release_feedback = "ipt_widgets.nbgrader_guard.SafeReleaseFeedback"
+
+
+class SafeReleaseFeedback(ExchangeReleaseFeedback):
+    """``nbgrader release_feedback`` that releases everyone it can.
+
+    nbgrader's own stops at the first trainee whose graded folder lacks ``timestamp.txt`` or
+    ``submission_secret.txt`` (a submission that did not come through the exchange, or whose
+    files were refused), and nobody after them gets feedback. Here that trainee is skipped with
+    an error that names them; the rest is nbgrader's own loop, one file at a time.
+    """
+
+    def copy_files(self):
+        from nbgrader.utils import notebook_hash
+
+        exclude = set(filter(None, (self.coursedir.student_id_exclude or "").split(",")))
+        pattern = re.escape(os.path.sep).join(
+            [
+                self.coursedir.format_path(
+                    self.coursedir.feedback_directory, "(?P<student_id>.*)", self.coursedir.assignment_id, escape=True
+                ),
+                "(?P<notebook_id>.*).html",
+            ]
+        )
+        for html_file in sorted(glob.glob(os.path.join(self.src_path, "*.html"))):
+            match = re.match(pattern, html_file)
+            if match is None or match["student_id"] in exclude:
+                continue
+            folder = os.path.dirname(html_file)
+            try:
+                with open(os.path.join(folder, "submission_secret.txt")) as handle:
+                    secret = handle.read()
+            except OSError:
+                self.log.error(
+                    "Feedback not released for %s: no submission_secret.txt (not submitted through the exchange?).",
+                    folder,
+                )
+                continue
+            checksum = notebook_hash(secret=secret, notebook_id=match["notebook_id"])
+            staged = os.path.join(self.dest_path, f"{checksum}-tmp.html")
+            shutil.copy(html_file, staged)
+            shutil.move(staged, os.path.join(self.dest_path, f"{checksum}.html"))
+            self.log.info("Feedback released for %s: %s", match["student_id"], html_file)

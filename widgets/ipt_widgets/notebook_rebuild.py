@@ -105,7 +105,8 @@ def _clean_markdown(text: str) -> str:
 
 
 def note_cell(notes: list[str]) -> dict:
-    body = " ".join(notes)
+    # Notes quote trainee data (item ids, file names): inert in every copy of the notebook.
+    body = _clean_markdown(" ".join(notes))
     return {
         "cell_type": "markdown",
         "id": NOTE_MARKER,

@@ -93,19 +93,19 @@ def status() -> str:
 
 
 def package_roots() -> list[Path]:
-    """Folders the kernel must read: the Python installation, the venv, the course package."""
+    """Folders the kernel must read: the Python installation, the venv, the course package.
+
+    Only these. Not the other entries of ``sys.path``: run from the course root (``python -m``,
+    ``make autograde``), the first of them is the course root itself, with the gradebook and
+    ``solutions/`` in it. The package is bound as its own folder, never its parent, for the same
+    reason (an editable install's parent is the course repository).
+    """
     import ipt_widgets
 
-    roots = {
-        Path(sys.base_prefix).resolve(),
-        Path(sys.prefix).resolve(),
-        Path(ipt_widgets.__file__).resolve().parents[1],
-    }
-    # Anything else on sys.path (an editable install's finder, a model package) that is a folder.
-    for entry in sys.path:
-        path = Path(entry or ".").resolve()
-        if entry and path.is_dir() and not any(path.is_relative_to(r) for r in roots):
-            roots.add(path)
+    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    package = Path(ipt_widgets.__file__).resolve().parent
+    if not any(package.is_relative_to(r) for r in roots):
+        roots.add(package)
     return sorted(roots)
 
 

@@ -94,19 +94,21 @@ def _classify(folder: Path) -> tuple[dict[str, Path], list[str]]:
     return files, refused
 
 
-def _responses(raw: bytes | str | None, stem: str, scratch: Path) -> tuple[str | None, list[str]]:
+def _responses(raw: bytes | str | None, stem: str, _unused: Path | None = None) -> tuple[str | None, list[str]]:
     """The course's own rewrite of a responses file, and the problems found reading it."""
     if raw is None:
         return None, []
     name = f"{stem}{SUFFIX}"
     if isinstance(raw, str):
         return None, [f"{name}: {raw}, so it was not read."]
-    probe = scratch / name
-    probe.write_bytes(raw)
-    try:
+    import tempfile
+
+    # Parsed from a private temporary folder, never beside the trainee's files (no link there to
+    # write through, nothing half-written left in a graded folder).
+    with tempfile.TemporaryDirectory(prefix="ipt-responses-") as private:
+        probe = Path(private) / name
+        probe.write_bytes(raw)
         loaded = ResponseStore(probe).load()
-    finally:
-        probe.unlink()
     if not loaded.items:
         return None, list(loaded.problems)
     document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "notebook": stem, "items": loaded.items}
@@ -183,10 +185,54 @@ def rebuild_submission(folder: Path, release: Path, out: Path) -> list[str]:
 
 
 def _digest(folder: Path) -> str:
+    """A hash of a folder's regular files; "" at once for anything a rebuild never holds (a link, a
+    pipe, a folder, a file larger than a notebook may be), so nothing huge is ever read here."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink()):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if not entry.is_file(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_size > MAX_NOTEBOOK_BYTES:
+            return ""
+        raw = read_regular(Path(entry.path), MAX_NOTEBOOK_BYTES)
+        if isinstance(raw, str):
+            return ""
+        h.update(entry.name.encode("utf-8", "surrogateescape") + b"\0" + raw + b"\0")
     return h.hexdigest()
+
+
+def guard_graded_folder(submitted: Path, graded: Path, release: Path) -> tuple[list[str], bool]:
+    """Make nbgrader's own copy of a submission (``autograded/...``) hold only the allowlist.
+
+    For autograde started without the rebuild step (the formgrader's button, ``nbgrader
+    autograde``): nbgrader copies every file of the submission and follows links. Here each
+    responses file is read again from the submission without following a link and written by the
+    course, and every other file that is not the release's is removed. Returns the notes for the
+    trainee, and whether the trainee's notebook may be read at all (not when the submission folder
+    or the trainee's folder is a link).
+    """
+    notes: list[str] = []
+    linked = submitted.is_symlink() or submitted.parent.is_symlink()
+    if linked:
+        notes.append("The submission folder is a link, so nothing in it was graded.")
+    keep = {p.name for p in release.iterdir()} | {"timestamp.txt", SECRET}
+    stems = [p.stem for p in release.glob("*.ipynb")]
+    for stem in stems:
+        name = f"{stem}{SUFFIX}"
+        target = graded / name
+        raw = None if linked else read_regular(submitted / name, MAX_BYTES)
+        if isinstance(raw, str) and raw.startswith("it could not be opened"):
+            raw = None  # no such file: simply no answers
+        text, problems = _responses(raw, stem, graded)
+        notes += problems
+        if target.exists() or target.is_symlink():
+            target.unlink()
+        if text is not None:
+            target.write_text(text, encoding="utf-8")
+    for path in graded.iterdir():
+        if path.name not in keep and not path.name.endswith(SUFFIX):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    return notes, not linked
 
 
 def _keep_received(course: Path, folder: Path, trainee: str, assignment: str) -> Path:
@@ -216,8 +262,13 @@ def tidy_assignment(course: Path, assignment: str) -> dict[str, list[str]]:
     submitted = course / "submitted"
     for trainee_dir in sorted(submitted.iterdir()) if submitted.is_dir() else []:
         folder = trainee_dir / assignment
-        if trainee_dir.is_symlink() or folder.is_symlink():
-            report[trainee_dir.name] = ["the submission folder is a link: not graded"]
+        if trainee_dir.is_symlink():
+            report[trainee_dir.name] = ["the trainee's folder is a link: not graded (remove it from submitted/)"]
+            continue
+        if folder.is_symlink():
+            note = "the submission folder is a link, so nothing in it was graded"
+            report[trainee_dir.name] = [note]
+            _fallback(folder, release, note)  # replaces the link itself, never what it points to
             continue
         if not folder.is_dir():
             continue

@@ -148,30 +148,47 @@ def parse_inventory(value: Any) -> tuple[list[InventoryEntry] | None, str | None
     return entries, None
 
 
-def _labels(person: PersonReference) -> set[str]:
-    labels = {normalise_name(person.name)} | {normalise_name(a) for a in person.aliases}
-    first = normalise_name(person.name).split()
+def _labels(person: PersonReference) -> tuple[set[str], set[str]]:
+    """The person's names (full name, first name) and their other labels (aliases)."""
+    full = normalise_name(person.name)
+    names = {full}
+    first = full.split()
     if first and first[0] not in {"mr", "mrs", "ms", "dr", "the", "her", "his", "their"}:
-        labels.add(first[0])
-    return {label for label in labels if label}
+        names.add(first[0])
+    aliases = {normalise_name(a) for a in person.aliases} - names
+    return {n for n in names if n}, {a for a in aliases if a}
+
+
+def _strength(entry: InventoryEntry, names: set[str], aliases: set[str]) -> int:
+    """How an entry names a person: 2 by name, 1 by an alias or relationship, 0 not at all."""
+    name = normalise_name(entry.name)
+    tokens = set(name.split())
+    if name in names or tokens & {n for n in names if " " not in n}:
+        return 2
+    relationship = normalise_name(entry.relationship)
+    if name in aliases or tokens & {a for a in aliases if " " not in a} or relationship in names | aliases:
+        return 1
+    return 0
 
 
 def match_people(entries: list[InventoryEntry], reference: InventoryReference) -> dict[int, int]:
-    """Reference person index -> entry index; each entry and person is matched at most once."""
+    """Reference person index -> entry index; each entry and person is matched at most once.
+
+    An entry that names several people equally well ("mother father sister brother...", or every
+    name of the case in one line) is ambiguous and matches no one: one line of the inventory is
+    one person, and a line that fits everyone says nothing about anyone.
+    """
+    labels = [_labels(person) for person in reference.people]
+    choice: dict[int, int] = {}  # entry -> the one person it names best
+    for e_index, entry in enumerate(entries):
+        strengths = [_strength(entry, *lab) for lab in labels]
+        best = max(strengths, default=0)
+        tops = [p for p, strength in enumerate(strengths) if strength == best]
+        if best and len(tops) == 1:
+            choice[e_index] = tops[0]
     matches: dict[int, int] = {}
-    used: set[int] = set()
-    for p_index, person in enumerate(reference.people):
-        labels = _labels(person)
-        for e_index, entry in enumerate(entries):
-            if e_index in used:
-                continue
-            name = normalise_name(entry.name)
-            tokens = set(name.split())
-            relationship = normalise_name(entry.relationship)
-            if name in labels or tokens & {lab for lab in labels if " " not in lab} or relationship in labels:
-                matches[p_index] = e_index
-                used.add(e_index)
-                break
+    for e_index, p_index in choice.items():  # the first entry for a person wins
+        matches.setdefault(p_index, e_index)
     return matches
 
 
