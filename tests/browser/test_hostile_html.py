@@ -99,7 +99,9 @@ def hostile_course(tmp_path_factory):
         run_nbgrader(course, "generate_assignment", assignment, "--force")
         folder = submit(course, HOSTILE[assignment], assignment, None, edit)
         assert "<script>" in (folder / f"{assignment}.ipynb").read_text(encoding="utf-8")
-        run_nbgrader(course, "autograde", assignment)
+        # The rebuild step would drop the added cell and the outputs: turned off here, so only
+        # the sanitisers stand between the payloads and the browser.
+        run_nbgrader(course, "autograde", assignment, "--RebuildFromRelease.enabled=False")
         run_nbgrader(course, "generate_feedback", assignment)
     bin_dir = Path(sys.executable).parent
     env = dict(
