@@ -111,17 +111,28 @@ def overhead(course: Path, assignments: list[str], students: list[str]) -> None:
     )
 
 
-NBGRADER_SANITIZE = ["nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
-                     "nbgrader.preprocessors.OverwriteKernelspec", "nbgrader.preprocessors.OverwriteCells",
-                     "nbgrader.preprocessors.CheckCellMetadata"]
-NBGRADER_AUTOGRADE = ["nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
-                      "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
-                      "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
-                      "nbgrader.preprocessors.CheckCellMetadata"]
+NBGRADER_SANITIZE = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+NBGRADER_AUTOGRADE = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 UNPROTECTED = {
     "Autograde": {"sanitize_preprocessors": NBGRADER_SANITIZE, "autograde_preprocessors": NBGRADER_AUTOGRADE},
-    "Execute": {"kernel_manager_class": "jupyter_client.manager.AsyncKernelManager",
-                "extra_arguments": ["--IPKernelApp.log_level=ERROR"]},
+    "Execute": {
+        "kernel_manager_class": "jupyter_client.manager.AsyncKernelManager",
+        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
+    },
 }
 
 

@@ -130,9 +130,9 @@ def watched(chromium):
     context = chromium.new_context(viewport={"width": 1300, "height": 900})
     context.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(("http://127.0.0.1", "file://"))
-        else route.abort(),
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("http://127.0.0.1", "file://")) else route.abort()
+        ),
     )
     page = context.new_page()
     page.set_default_timeout(60_000)

@@ -113,9 +113,11 @@ def test_the_padded_answer_is_told_why(item_id, text, ref):
     assert any("other(s) too" in line for line in score.feedback)
 
 
-RELATIONSHIP_WORDS = ("mother father sister brother son daughter wife husband partner friend boss colleague "
-                      "grandmother grandfather aunt uncle cousin neighbour teacher child parent niece nephew "
-                      "manager supervisor doctor girlfriend boyfriend")
+RELATIONSHIP_WORDS = (
+    "mother father sister brother son daughter wife husband partner friend boss colleague "
+    "grandmother grandfather aunt uncle cousin neighbour teacher child parent niece nephew "
+    "manager supervisor doctor girlfriend boyfriend"
+)
 
 
 @pytest.mark.parametrize(("item_id", "text", "ref"), CASES, ids=IDS)
@@ -124,8 +126,10 @@ def test_lines_that_name_everyone_match_no_one(item_id, text, ref):
     first marked as the focus, scored 75-85% without knowing the case."""
     names = " ".join(p.name for p in ref.people)
     for words in (RELATIONSHIP_WORDS, f"{RELATIONSHIP_WORDS} {names}"):
-        lines = [{"name": words, "relationship": words, "circle": c, "focus": i == 0}
-                 for i, c in enumerate(["inner", "middle", "outer"] * 3 + ["inner"])]
+        lines = [
+            {"name": words, "relationship": words, "circle": c, "focus": i == 0}
+            for i, c in enumerate(["inner", "middle", "outer"] * 3 + ["inner"])
+        ]
         entries, problem = parse_inventory({"people": lines})
         assert problem is None
         assert score_inventory(entries, ref, 4).points <= 0.25 * 4, item_id
