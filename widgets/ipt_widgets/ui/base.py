@@ -21,6 +21,7 @@ import ipywidgets as widgets
 from ..feedback import notice_card, score_card
 from ..scoring.base import ItemScore
 from ..store import ResponseStore
+from .keyboard import KeyboardScope
 
 PRACTICE = "practice"
 GRADED = "graded"
@@ -58,6 +59,7 @@ class StoredItemWidget(widgets.VBox):
         self.feedback = widgets.HTML(value="")
         self.status = widgets.HTML(value="")
         super().__init__(**kwargs)
+        self.add_class("ipt-widget")
 
     # -- for subclasses --------------------------------------------------------------------
 
@@ -80,7 +82,8 @@ class StoredItemWidget(widgets.VBox):
             self._check_button.on_click(lambda _: self.check())
             self._reveal_button.on_click(lambda _: self.show_answer())
             children.append(widgets.HBox([self._check_button, self._reveal_button]))
-        children += [self.feedback, self.status]
+        # Last, so that children[0] stays the case text; it draws nothing.
+        children += [self.feedback, self.status, KeyboardScope()]
         self.children = children
         self._restore()
         self._restoring = False
