@@ -39,9 +39,9 @@ def _box(kind: str, inner: str, label: str) -> str:
     )
 
 
-def _opening(title: str, score, show_points: bool, notes) -> list[str]:
+def _opening(title: str, score, show_points: bool, notes, heading: str | None = None) -> list[str]:
     """Heading (verdict, points), notes, then the feedback lines: escaped, shared by every card."""
-    heading = _HEADINGS[score.verdict]
+    heading = heading or _HEADINGS[score.verdict]
     if show_points:
         heading += f" — {score.points:g} / {score.max_points:g} points"
     parts = [f"<strong>{escape(title)}: {escape(heading)}</strong>"]
@@ -88,7 +88,8 @@ def classification_card(
             "<p style='margin:0.3em 0'>Your rationale: "
             f"<q style='white-space:pre-wrap'>{escape(answer.rationale.strip())}</q></p>"
         )
-    if reference is not None:
+    # A correct answer's feedback already states the area (and stage): saying it again is noise.
+    if reference is not None and score.verdict != "correct":
         expert = area_label(reference.area)
         if reference.area == ROLE_DISPUTE:
             expert += f", {stage_label(reference.stage).lower()} stage"
@@ -145,7 +146,10 @@ def draft_card(
     """
     from .scoring.free_text import BAND_LABELS, rating_band
 
-    parts = _opening(title, score, show_points, notes)
+    elements_met = bool(score.elements) and all(e.status == "met" for e in score.elements)
+    # Every element met but short of full points: "Partly correct" would contradict the table.
+    heading = "Every element met" if score.verdict == "partial" and elements_met else None
+    parts = _opening(title, score, show_points, notes, heading)
     if score.verdict != "unanswered":
         band = rating_band(score.points / score.max_points) if score.max_points else 0
         parts.append(

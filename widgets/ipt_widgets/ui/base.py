@@ -56,6 +56,7 @@ class StoredItemWidget(widgets.VBox):
         self._check_callbacks = widgets.CallbackDispatcher()
         self._restoring = True  # no saving while the widget is being built or restored
         self._built = False  # trait observers that touch controls wait for _finish()
+        self._revealed = False  # the expert answer has been shown: "try again" would mislead
         self.feedback = widgets.HTML(value="")
         self.status = widgets.HTML(value="")
         super().__init__(**kwargs)
@@ -124,14 +125,23 @@ class StoredItemWidget(widgets.VBox):
             )
             return None
         score = self._score()
-        notes = ["Try again, or press “Show expert answer”."] if score.verdict != "correct" else []
+        notes = [self._next_step(score)] if score.verdict != "correct" else []
         self.feedback.value = self._card(score, reveal=score.verdict == "correct", notes=notes)
         self._check_callbacks(self, score)
         return score
 
+    def _next_step(self, score: ItemScore) -> str:
+        """What to do after a check that is not fully right, never contradicting what was shown."""
+        if self._revealed:
+            return "You have seen the expert answer: compare it with your own reasoning, then go on to the next case."
+        if score.verdict == "unanswered":
+            return "Answer above first, then press “Check my answer”."
+        return "Change your answer and check again, or press “Show expert answer” to see the expert's reasoning."
+
     def show_answer(self) -> None:
         """Show the expert answer with its explanation (practice mode only)."""
         if self.mode == PRACTICE:
+            self._revealed = True
             self.feedback.value = self._card(self._score(), reveal=True)
 
     def _card(self, score, reveal: bool, notes: list[str] | tuple[str, ...] = ()) -> str:

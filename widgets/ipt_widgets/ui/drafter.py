@@ -109,6 +109,11 @@ class InterventionDrafter(StoredItemWidget):
 
         return score_draft(self.text.value, self.reference)
 
+    def _next_step(self, score) -> str:
+        if score.verdict == "partial" and not self._revealed and _all_elements_met(score):
+            return "Every element is there. Press “Show expert answer” to compare your wording with an expert's."
+        return super()._next_step(score)
+
     def _card(self, score, reveal: bool, notes=()) -> str:
         return draft_card(self.title, score, show_points=False, show_expert=reveal, notes=notes)
 
@@ -153,6 +158,11 @@ class InterventionDrafter(StoredItemWidget):
         if not self._restoring and self.text.value:
             self.flush()
         return super().check()
+
+
+def _all_elements_met(score) -> bool:
+    elements = getattr(score, "elements", ())
+    return bool(elements) and all(e.status == "met" for e in elements) and not getattr(score, "deductions", None)
 
 
 __all__ = ["GRADED", "PRACTICE", "InterventionDrafter"]
