@@ -95,8 +95,12 @@ def test_check_answered_under_validate_fails_with_one_plain_sentence(tmp_path, s
 
 def test_check_answered_while_autograding_leaves_the_message_to_the_grade(tmp_path, shown, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    ResponseStore.for_notebook("nb", tmp_path).save("c2", {"area": "grief"})
     assert check_answered("nb", "c1", directory=tmp_path) is None
     assert shown == []  # no stale "answer in the widget above" in the feedback
+    (tmp_path / "nb.responses.json").unlink()
+    assert check_answered("nb", "c1", directory=tmp_path) is None
+    assert "had no nb.responses.json" in shown[0] and "whole assignment folder" in shown[0]
 
 
 def test_grading_path_writes_nothing_to_stderr_and_skips_ipywidgets(tmp_path):

@@ -68,11 +68,11 @@ def test_next_step_never_contradicts_what_was_shown(grief_case, store):
     assert "Change your answer" not in widget.feedback.value
 
 
-def test_a_correct_card_states_the_answer_once(grief_case, store):
+def test_a_correct_card_confirms_rather_than_repeats(grief_case, store):
     widget = VignetteClassifier(grief_case, store)
     widget.answer(area="grief")
     widget.check()
-    assert widget.feedback.value.count("Grief") == 1, widget.feedback.value
+    assert "Expert answer:</strong> Grief, as you chose." in widget.feedback.value
 
 
 def test_stage_control_appears_only_for_role_disputes(grief_case, store, saved):

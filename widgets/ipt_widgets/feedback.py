@@ -88,12 +88,13 @@ def classification_card(
             "<p style='margin:0.3em 0'>Your rationale: "
             f"<q style='white-space:pre-wrap'>{escape(answer.rationale.strip())}</q></p>"
         )
-    # A correct answer's feedback already states the area (and stage): saying it again is noise.
-    if reference is not None and score.verdict != "correct":
+    if reference is not None:
         expert = area_label(reference.area)
         if reference.area == ROLE_DISPUTE:
             expert += f", {stage_label(reference.stage).lower()} stage"
-        parts.append(f"<p style='margin:0.3em 0'><strong>Expert answer:</strong> {escape(expert)}.</p>")
+        # A correct answer's feedback has just said so: the line confirms rather than repeats.
+        agreed = ", as you chose" if score.verdict == "correct" else ""
+        parts.append(f"<p style='margin:0.3em 0'><strong>Expert answer:</strong> {escape(expert)}{agreed}.</p>")
         for text in (reference.explanation, reference.stage_explanation):
             if text and all(text not in line for line in score.feedback):
                 parts.append(f"<p style='margin:0.3em 0'>{escape(text)}</p>")

@@ -66,6 +66,15 @@ def check_answered(notebook: str, item_id: str, *, directory: str | Path | None 
         return None
     execution = os.environ.get("NBGRADER_EXECUTION")
     if execution == "autograde":
+        # The grading call that follows explains a missing answer; a missing file needs saying once.
+        if not store.path.exists():
+            _display_html(
+                notice_card(
+                    f"Your submission had no {store.path.name}, the file that holds your answers, so there was "
+                    "nothing to grade. Next time, submit the whole assignment folder, with that file in it.",
+                    title="No answers file",
+                )
+            )
         return None
     label = item_label(notebook, item_id, directory)
     detail = f" ({loaded.message})" if loaded.problems else ""
