@@ -125,8 +125,8 @@ def score_card(
 
 
 _ELEMENT_MARKS = {
-    "met": ("✔", "#2e7d32", "Met"),
-    "partly met": ("◐", "#b26a00", "Partly met"),
+    "met": ("✔", "#1b5e20", "Met"),
+    "partly met": ("◐", "#8a4f00", "Partly met"),
     "missed": ("✘", "#b3261e", "Missed"),
 }
 
@@ -165,18 +165,23 @@ def draft_card(
             cell += f"<br>You wrote: <q>{escape(element.evidence)}</q>"
         if element.suggestion:
             cell += f"<br><span style='color:#455a64'>An expert might write: <q>{escape(element.suggestion)}</q></span>"
-        points = f"{element.points:g}/{element.max_points:g}" if show_points else ""
-        rows.append(
-            f"<tr><td style='padding:3px 6px;color:{colour};white-space:nowrap;vertical-align:top' "
-            f"aria-label='{label}'>{mark} {label}</td><td style='padding:3px 6px'>{cell}</td>"
-            f"<td style='padding:3px 6px;vertical-align:top;white-space:nowrap'>{points}</td></tr>"
+        # Practice cards have no points column at all: an empty header cell names nothing.
+        points = (
+            f"<td style='padding:3px 6px;vertical-align:top;white-space:nowrap'>"
+            f"{element.points:g}/{element.max_points:g}</td>"
+            if show_points
+            else ""
         )
+        rows.append(
+            f"<tr><td style='padding:3px 6px;color:{colour};white-space:nowrap;vertical-align:top'>"
+            f"<span aria-hidden='true'>{mark}</span> {label}</td><td style='padding:3px 6px'>{cell}</td>{points}</tr>"
+        )
+    points_head = "<th scope='col' style='padding:3px 6px'>Points</th>" if show_points else ""
     parts.append(
         "<table style='border-collapse:collapse;margin:0.4em 0' aria-label='Rubric elements'>"
         "<thead><tr><th scope='col' style='text-align:left;padding:3px 6px'>Element</th>"
         "<th scope='col' style='text-align:left;padding:3px 6px'>What a good answer does</th>"
-        f"<th scope='col' style='padding:3px 6px'>{'Points' if show_points else ''}</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"{points_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     if show_expert and score.expert:
         text = "".join(f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.expert if line)

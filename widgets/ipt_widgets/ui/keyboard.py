@@ -44,10 +44,22 @@ function suppress(node) {
   if (node instanceof Element && !node.hasAttribute(SUPPRESS)) node.setAttribute(SUPPRESS, "true");
 }
 
+// ipywidgets' sliders label the widget, not the handle a screen reader lands on.
+function nameSliders(host) {
+  host.querySelectorAll(".widget-slider").forEach((slider) => {
+    const label = slider.querySelector(":scope > .widget-label");
+    const name = slider.getAttribute("title") || (label ? label.textContent.trim() : "");
+    slider.querySelectorAll(".noUi-handle").forEach((handle) => {
+      if (name && handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
+    });
+  });
+}
+
 function applyTo(host) {
   suppress(host);
   host.querySelectorAll(FOCUSABLE).forEach(suppress);
   host.querySelectorAll(".widget-radio-box").forEach(groupRadios);
+  nameSliders(host);
 }
 
 function render({ el }) {
@@ -91,6 +103,11 @@ _CSS = r"""
   outline-offset: 2px !important;
 }
 .ipt-widget .widget-radio-box label { padding: 2px 4px; }
+/* Long labels (a timeline's events) wrap in their column instead of being cut off. */
+.ipt-widget .widget-dropdown > .widget-label {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25;
+}
+.ipt-widget .widget-dropdown { height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
 """
 
 

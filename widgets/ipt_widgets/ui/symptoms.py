@@ -52,7 +52,8 @@ def answers_table(case: PHQ9Case) -> str:
     return (
         f"<table style='border-collapse:collapse;font-size:0.92em;margin:0.4em 0'>"
         f"<caption style='text-align:left'>What the patient answered (over the last two weeks)</caption>"
-        f"<thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<thead><tr><th scope='col' style='text-align:left;padding:2px 8px'>Item</th>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 

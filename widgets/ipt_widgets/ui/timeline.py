@@ -16,6 +16,10 @@ from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html
 DEFAULT_MOOD = 5
 
 
+def _aligned() -> dict:
+    return {"style": {"description_width": "22em"}, "layout": widgets.Layout(width="40em")}
+
+
 class MoodTimeline(StoredItemWidget):
     """The mood thermometer over the weeks before intake, with the interpersonal events.
 
@@ -39,6 +43,7 @@ class MoodTimeline(StoredItemWidget):
                 max=10,
                 orientation="vertical",
                 description=f"Wk {w}",
+                tooltip=f"Mood in week {w}, 0 (lowest) to 10 (best)",  # the handle's name for screen readers
                 continuous_update=False,
                 style=LABEL_STYLE,
                 layout=widgets.Layout(width="3.6em"),
@@ -55,17 +60,18 @@ class MoodTimeline(StoredItemWidget):
                 options=week_options,
                 value=None,
                 description=f"{event.label}:",
-                style={"description_width": "22em"},
-                layout=widgets.Layout(width="34em"),
+                **_aligned(),
             )
             control.observe(lambda change, eid=event.id: self._set_event_week(eid, change["new"]), names="value")
             self._event_controls[event.id] = control
         event_options = [("— choose an event —", None)] + [(e.label, e.id) for e in case.events]
+        # Same label column as the event dropdowns: with ipywidgets' default width the long label
+        # squeezed the list to a sliver.
         self._onset = widgets.Dropdown(
-            options=event_options, value=None, description="Linked to the onset:", style=LABEL_STYLE
+            options=event_options, value=None, description="Linked to the onset:", **_aligned()
         )
         self._worsening = widgets.Dropdown(
-            options=event_options, value=None, description="Linked to the clearest worsening:", style=LABEL_STYLE
+            options=event_options, value=None, description="Linked to the clearest worsening:", **_aligned()
         )
         widgets.link((self, "onset"), (self._onset, "value"))
         widgets.link((self, "worsening"), (self._worsening, "value"))
