@@ -26,13 +26,20 @@ def focus_inside(page, selector: str) -> bool:
     return page.evaluate("(s) => !!document.activeElement && !!document.activeElement.closest(s)", selector)
 
 
-def tab_to(page, selector: str, *, key: str = "Tab", limit: int = 250) -> None:
-    """Press Tab (or ``key``) until the focused element is inside ``selector``."""
+def tab_to(page, selector: str, *, key: str = "Tab", limit: int = 250, text: str = "", nth: int = 0) -> None:
+    """Press Tab (or ``key``) until the focused element matches ``selector`` (holding ``text``,
+    and inside the ``nth`` course widget when ``selector`` is in one)."""
+    probe = """([s, text, nth]) => {
+        const e = document.activeElement;
+        if (!e || !e.matches(s) || !e.textContent.includes(text)) return false;
+        const host = e.closest('.ipt-widget');
+        return !host || [...document.querySelectorAll('.ipt-widget')].indexOf(host) >= nth;
+    }"""
     for _ in range(limit):
-        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate(probe, [selector, text, nth]):
             return
         page.keyboard.press(key)
-    raise AssertionError(f"{key} never reached {selector}")
+    raise AssertionError(f"{key} never reached {selector} {text!r}")
 
 
 def open_notebook(page, url: str, path: str) -> None:
@@ -91,3 +98,31 @@ def test_module0_by_keyboard(page, lab):
     items = wait_for(lambda: saved(lab["root"], "course/00_orientation.responses.json"))
     assert next(iter(items.values()))["value"]["rationale"].startswith("Her mood fell")
     shot(widget, "keyboard_module0")
+
+
+def test_m01_assignment_by_keyboard_then_validate(page, lab):
+    open_notebook(page, lab["url"], "exercises/m01_problem_areas/m01_problem_areas.ipynb")
+    run_all_by_keyboard(page, ".ipt-vignette-classifier input[type=radio]")
+    cells = cell_count(page)
+    # Case 1: Tab into its group, arrow to an answer, letters stay in the widget.
+    tab_to(page, ".ipt-vignette-classifier input[type=radio]")
+    page.keyboard.press("ArrowDown")
+    for key in CELL_SHORTCUTS:
+        page.keyboard.press(key)
+    assert cell_count(page) == cells, "a key pressed on a widget changed the notebook's cells"
+    first = page.locator(".ipt-vignette-classifier").first
+    first.get_by_text("Saved for grading").first.wait_for()
+    items = wait_for(lambda: saved(lab["root"], "exercises/m01_problem_areas/m01_problem_areas.responses.json"))
+    assert items["g01_coffee_grower"]["value"]["area"]
+    # Validate, reached by Shift+Tab in the notebook's toolbar and pressed with Enter.
+    tab_to(page, "button, [role=button]", key="Shift+Tab", text="Validate", limit=400)
+    page.keyboard.press("Enter")
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    text = wait_for(lambda: dialog.inner_text() if "Validating" not in dialog.inner_text() else "", timeout=120)
+    assert "Case 2 is not answered yet." in text, text[:1500]
+    assert "Case 1 is not answered" not in text
+    assert "Traceback" not in text and "Partial credit" not in text and "g02_third_year_student" not in text
+    shot(dialog, "keyboard_validate")
+    page.keyboard.press("Escape")
+    assert cell_count(page) == cells

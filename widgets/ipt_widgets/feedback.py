@@ -32,10 +32,10 @@ _HEADINGS = {
 def _box(kind: str, inner: str, label: str) -> str:
     background, border = _COLOURS[kind]
     return (
-        f'<section class="ipt-card ipt-card-{kind}" role="status" aria-label="{escape(label)}" '
+        f'<div class="ipt-card ipt-card-{kind}" role="status" aria-label="{escape(label)}" '
         f'style="background:{background};border-left:6px solid {border};padding:0.6em 1em;'
         f'margin:0.4em 0;border-radius:4px;color:#1b1b1b;line-height:1.45;max-width:60em">'
-        f"{inner}</section>"
+        f"{inner}</div>"
     )
 
 

@@ -32,12 +32,17 @@ def status_line(text: str) -> str:
     return f"<span role='status' style='color:#455a64;font-size:0.9em'>{escape(text)}</span>"
 
 
-def heading_html(title: str, text: str = "", label: str = "Case") -> str:
+def heading_level(mode: str) -> int:
+    """Graded items sit under a notebook's "## Case 8" heading, practice ones under a "###"."""
+    return 3 if mode == GRADED else 4
+
+
+def heading_html(title: str, text: str = "", label: str = "Case", level: int = 4) -> str:
     """A case heading and its text (escaped; blank lines start new paragraphs)."""
     paragraphs = "".join(f"<p style='margin:0.4em 0'>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
     return (
         f"<article aria-label='{escape(label)} {escape(title)}' style='max-width:60em;line-height:1.5'>"
-        f"<h4 style='margin:0.2em 0'>{escape(title)}</h4>{paragraphs}</article>"
+        f"<h{level} style='margin:0.2em 0;font-size:1em'>{escape(title)}</h{level}>{paragraphs}</article>"
     )
 
 

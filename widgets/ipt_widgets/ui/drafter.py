@@ -19,7 +19,7 @@ from ..feedback import draft_card
 from ..formulations import DraftTask, FormulationReference
 from ..scoring.base import ItemScore
 from ..store import ResponseStore
-from .base import GRADED, PRACTICE, StoredItemWidget, heading_html, status_line
+from .base import GRADED, PRACTICE, StoredItemWidget, heading_html, heading_level, status_line
 
 SAVE_INTERVAL = 1.0  # seconds between saves while typing
 
@@ -68,11 +68,12 @@ class InterventionDrafter(StoredItemWidget):
         self.count = widgets.HTML(value="")
         self.text.observe(self._typed, names="value")
         body = [
-            widgets.HTML(heading_html(title, vignette)),
+            widgets.HTML(heading_html(title, vignette, level=heading_level(mode))),
             widgets.HTML(f"<p style='max-width:60em'><strong>Task.</strong> {escape(prompt)}</p>"),
             self.text,
             self.count,
         ]
+        self.add_class("ipt-drafter")
         self._finish(body, check_label="Check my draft")
 
     @classmethod

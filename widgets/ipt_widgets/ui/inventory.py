@@ -12,7 +12,7 @@ from ..figures import closeness_circle_svg
 from ..scoring.inventory import InventoryEntry, parse_inventory, score_inventory
 from ..store import ResponseStore
 from ..vocab import CIRCLES, LEVELS
-from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, status_line
+from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, heading_level, status_line
 
 
 class InventoryMapper(StoredItemWidget):
@@ -84,7 +84,7 @@ class InventoryMapper(StoredItemWidget):
         self.add_class("ipt-inventory")
         self._finish(
             [
-                widgets.HTML(heading_html(case.title, case.text)),
+                widgets.HTML(heading_html(case.title, case.text, level=heading_level(mode))),
                 widgets.HBox(
                     [form, self._figure], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")
                 ),

@@ -11,7 +11,7 @@ from ..casebook import TimelineCase
 from ..figures import timeline_svg
 from ..scoring.timeline import parse_timeline, score_timeline
 from ..store import ResponseStore
-from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html
+from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, heading_level
 
 DEFAULT_MOOD = 5
 
@@ -79,7 +79,7 @@ class MoodTimeline(StoredItemWidget):
         self.add_class("ipt-timeline")
         self._finish(
             [
-                widgets.HTML(heading_html(case.title, case.text)),
+                widgets.HTML(heading_html(case.title, case.text, level=heading_level(mode))),
                 widgets.HTML(
                     "<strong>1. Rate the mood each week</strong> (0 = lowest, 10 = best; drag or use the arrow keys)"
                 ),
