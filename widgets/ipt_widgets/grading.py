@@ -81,12 +81,12 @@ def check_answered(notebook: str, item_id: str, *, directory: str | Path | None 
     if execution == "validate":
         raise NotAnswered(
             f"{label} is not answered yet{detail}. Go to {label}, answer in its widget (your answer is saved "
-            "as soon as you choose), then press Validate again."
+            "as you go), then press Validate again."
         )
     _display_html(
         notice_card(
             f"{label} has no saved answer yet{detail}. Answer in the widget above: your answer is saved as "
-            "soon as you choose, and this note goes away when you run this cell again.",
+            "you go, and this note goes away when you run this cell again.",
             title="Not answered yet",
         )
     )

@@ -11,15 +11,14 @@ import json
 import re
 from pathlib import Path
 
-_SUFFIXES = (re.compile(r"\s+of\s+\d+$"), re.compile(r":\s*choose the problem area$", re.IGNORECASE))
+_OF_N = re.compile(r"\s+of\s+\d+$")
 
 
 def short_heading(heading: str) -> str:
-    """ "## Case 8 of 10" -> "Case 8"; "## Case 1: choose the problem area" -> "Case 1"."""
-    text = heading.lstrip("#").strip()
-    for suffix in _SUFFIXES:
-        text = suffix.sub("", text)
-    return text
+    """The heading's name part: "## Case 8 of 10" -> "Case 8"; "## Case 11: Marisol, 54" -> "Case 11";
+    "## Transcript 2: Luthando, 29" -> "Transcript 2"."""
+    text = heading.lstrip("#").strip().split(": ", 1)[0]
+    return _OF_N.sub("", text).strip()
 
 
 def item_label(notebook: str, item_id: str, directory: str | Path | None = None, fallback: str | None = None) -> str:
