@@ -89,7 +89,7 @@ def test_check_answered_under_validate_fails_with_one_plain_sentence(tmp_path, s
     with pytest.raises(NotAnswered) as raised:
         check_answered("nb", "c1", directory=tmp_path)
     lines = raised.value._render_traceback_()
-    assert len(lines) == 1 and lines[0].startswith("Case 8 is not answered yet.")
+    assert len(lines) == 1 and lines[0].startswith("Case 8 is not answered yet:")
     assert "press Validate again" in lines[0]
 
 

@@ -137,7 +137,7 @@ def test_m01_assignment_by_keyboard_then_validate(page, lab):
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for()
     text = wait_for(lambda: dialog.inner_text() if "Validating" not in dialog.inner_text() else "", timeout=120)
-    assert "Case 2 is not answered yet." in text, text[:1500]
+    assert "Case 2 is not answered yet:" in text, text[:1500]
     assert "Case 1 is not answered" not in text
     # nbgrader shows each failed cell's source too; what the course says is the sentence under it.
     assert "Traceback" not in text and "Partial credit" not in text

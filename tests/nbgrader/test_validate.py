@@ -40,7 +40,7 @@ def test_validate_names_the_unanswered_cases_in_plain_words(tmp_path):
     failed = Validator().validate(str(path))["failed"]
     errors = [cell["raw_error"].strip() for cell in failed]
     assert "Case 1 is not answered yet" not in " ".join(errors)
-    assert any(e.startswith("Case 8 is not answered yet.") for e in errors), errors
+    assert any(e.startswith("Case 8 is not answered yet:") for e in errors), errors
     for error in errors:
         assert "\n" not in error and "Traceback" not in error and "Partial credit" not in error, error
         assert "g0" not in error and "_" not in error, f"an internal id reached the trainee: {error}"

@@ -80,8 +80,8 @@ def check_answered(notebook: str, item_id: str, *, directory: str | Path | None 
     detail = f" ({loaded.message})" if loaded.problems else ""
     if execution == "validate":
         raise NotAnswered(
-            f"{label} is not answered yet{detail}. Go to {label}, answer in its widget (your answer is saved "
-            "as you go), then press Validate again."
+            # Short: nbgrader shows it on one line that does not wrap.
+            f"{label} is not answered yet{detail}: answer it in its widget, then press Validate again."
         )
     _display_html(
         notice_card(
