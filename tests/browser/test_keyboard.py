@@ -96,6 +96,13 @@ def test_module0_by_keyboard(page, lab):
     cells = cell_count(page)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
+    # A visible focus ring: 3 px, solid, in the course's ring colour (6.4:1 on white).
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    assert ring == ["solid", "3px", "rgb(11, 87, 208)"], ring
+    shot(widget, "keyboard_focus_ring")
     assert focus_inside(page, ".ipt-vignette-classifier")
     for key in CELL_SHORTCUTS:
         page.keyboard.press(key)

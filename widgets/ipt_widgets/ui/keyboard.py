@@ -108,6 +108,7 @@ _CSS = r"""
   white-space: normal; overflow: visible; text-overflow: clip; height: auto; line-height: 1.25;
 }
 .ipt-widget .widget-dropdown { height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
+.ipt-widget .widget-dropdown > select { height: var(--jp-widgets-inline-height, 28px); align-self: center; }
 """
 
 
