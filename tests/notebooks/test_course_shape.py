@@ -56,5 +56,6 @@ def test_headings_never_skip_a_level(path):
             heading = re.match(r"^(#{1,6})\s", line)
             if heading:
                 level = len(heading.group(1))
-                assert not previous or level <= previous + 1, f"{path.name}: {line!r} follows a level-{previous} heading"
+                skipped = previous and level > previous + 1
+                assert not skipped, f"{path.name}: {line!r} follows a level-{previous} heading"
                 previous = level
