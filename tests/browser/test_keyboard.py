@@ -124,6 +124,11 @@ def test_module0_by_keyboard(page, lab):
     items = wait_for(lambda: saved(lab["root"], "course/00_orientation.responses.json"))
     assert next(iter(items.values()))["value"]["rationale"].startswith("Her mood fell")
     shot(widget, "keyboard_module0")
+    # Ctrl+S inside a widget still saves the notebook (and never the web page).
+    assert focus_inside(page, ".ipt-vignette-classifier")
+    assert page.locator(".jp-mod-dirty").count() > 0  # outputs since opening
+    page.keyboard.press("Control+s")
+    assert wait_for(lambda: page.locator(".jp-mod-dirty").count() == 0, timeout=20)
 
 
 def test_m01_assignment_by_keyboard_then_validate(page, lab):

@@ -62,6 +62,21 @@ function applyTo(host) {
   nameSliders(host);
 }
 
+// Ctrl+S / Cmd+S is the one shortcut a trainee needs inside a widget ("save the notebook before you
+// submit"). Lumino now ignores it here, and the browser would offer to save the web page instead:
+// hand the same keys to the notebook itself, outside the widget.
+function saveFromInside(event) {
+  const accel = event.ctrlKey || event.metaKey;
+  if (!accel || event.altKey || event.shiftKey || (event.key || "").toLowerCase() !== "s") return;
+  event.preventDefault();
+  event.stopPropagation();
+  const target = event.currentTarget.closest(".jp-Notebook") || document.body;
+  target.dispatchEvent(new KeyboardEvent("keydown", {
+    key: event.key, code: event.code, keyCode: event.keyCode, which: event.which,
+    ctrlKey: event.ctrlKey, metaKey: event.metaKey, bubbles: true, cancelable: true,
+  }));
+}
+
 function render({ el }) {
   el.classList.add("ipt-keyboard-scope");
   let observer = null;
@@ -75,6 +90,7 @@ function render({ el }) {
     }
     applyTo(host);
     host.addEventListener("focusin", (event) => suppress(event.target));
+    host.addEventListener("keydown", saveFromInside);
     // Controls are re-rendered when their options change: group them again.
     observer = new MutationObserver(() => applyTo(host));
     observer.observe(host, { childList: true, subtree: true });
