@@ -102,12 +102,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+def status(url: str, wait: float = 30) -> int:
+    """The HTTP status of ``url``, retrying while the server is still starting to listen."""
+    deadline = time.time() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except urllib.error.URLError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.mark.slow
