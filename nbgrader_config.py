@@ -35,6 +35,9 @@ c.CourseDirectory.ignore = [
     "*.unreadable",
 ]
 
+# Feedback pages fetch nothing from the internet (no MathJax from a CDN): ipt_widgets/feedback_page.py.
+c.HTMLExporter.extra_template_basedirs = __import__("ipt_widgets.feedback_page").feedback_page.template_basedirs()
+
 # A trainee who deleted a test cell is still graded on it.
 c.OverwriteCells.add_missing_cells = True
 

@@ -27,3 +27,16 @@ def test_trainee_text_is_escaped(dispute_reference):
         html = classification_card(payload, score_classification(answer, dispute_reference), answer, notes=[payload])
         html += notice_card(payload, title=payload)
         assert "<script" not in html and "<img" not in html and "<svg" not in html
+
+
+def test_a_draft_with_every_element_met_is_not_called_partly_correct():
+    from ipt_widgets.feedback import draft_card
+    from ipt_widgets.scoring.free_text import DraftScore, ElementResult
+
+    met = [ElementResult(f"e{i}", f"Element {i}", "met", 0.8, 1.0, "I wrote it.", 0.7, "") for i in range(3)]
+    score = DraftScore(2.4, 3.0, "partial", [], [], {}, elements=tuple(met), word_count=120)
+    card = draft_card("Case 11", score, show_points=False)
+    assert "Every element met" in card and "Partly correct" not in card
+    missed = [*met[:2], ElementResult("e2", "Element 2", "missed", 0.0, 1.0, "", 0.1, "An example.")]
+    score = DraftScore(1.6, 3.0, "partial", [], [], {}, elements=tuple(missed), word_count=120)
+    assert "Partly correct" in draft_card("Case 11", score, show_points=False)

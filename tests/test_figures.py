@@ -31,3 +31,26 @@ def test_timeline_and_phq9_are_well_formed_and_escaped():
     svg = phq9_svg([18, None, 7], ["Intake", PAYLOAD, "Session 8"])
     parse(svg)
     assert "<script>" not in svg and "not scored" in svg
+
+
+def test_no_person_is_drawn_over_a_ring_label():
+    """Ring labels sit at the bottom of each ring; people keep clear of that sector."""
+    import math
+
+    from ipt_widgets.figures import _LABEL_GAP, _person_angle
+
+    for circle in ("inner", "middle", "outer"):
+        for n in range(1, 13):
+            for k in range(n):
+                off_bottom = abs((_person_angle(circle, k, n) - math.pi / 2 + math.pi) % (2 * math.pi) - math.pi)
+                assert off_bottom >= _LABEL_GAP - 1e-9, (circle, k, n)
+
+
+def test_late_event_labels_stay_inside_the_chart():
+    from ipt_widgets.figures import timeline_svg
+
+    svg = timeline_svg([5] * 14, [("Sipho's children move to Mthatha", 13, "worsening"), ("Course", 2, "")])
+    body = svg.split("</desc>", 1)[1]
+    late = next(part for part in body.split("<text") if "Mthatha" in part)
+    early = next(part for part in body.split("<text") if "Course" in part)
+    assert "text-anchor='end'" in late and "text-anchor='end'" not in early

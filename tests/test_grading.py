@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from ipt_widgets.grading import check_answered, grade_classification
+from ipt_widgets.grading import NotAnswered, check_answered, grade_classification
 from ipt_widgets.store import ResponseStore
 
 REFERENCE = {"area": "role_dispute", "stage": "impasse", "explanation": "Stalled talks with her sister."}
@@ -64,11 +64,43 @@ def test_bad_reference_is_loud(tmp_path, shown):
         grade_classification("nb", "c1", REFERENCE, 0, directory=tmp_path)
 
 
-def test_check_answered(tmp_path, shown):
-    assert check_answered("nb", "c1", directory=tmp_path) == 0.0
-    assert "Not answered yet" in shown[0]
+def _notebook_with_heading(folder, item_id="c1", heading="## Case 8 of 10"):
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": [heading]},
+        {"cell_type": "code", "metadata": {}, "source": [f'VignetteClassifier(cases["{item_id}"], store)']},
+    ]
+    (folder / "nb.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+def test_check_answered_while_running_the_notebook(tmp_path, shown, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    _notebook_with_heading(tmp_path)
+    assert check_answered("nb", "c1", directory=tmp_path) is None  # Run All goes on
+    assert "Not answered yet" in shown[0] and "Case 8 has no saved answer" in shown[0]
+    assert "c1" not in shown[0]
     ResponseStore.for_notebook("nb", tmp_path).save("c1", {"area": "grief"})
     assert check_answered("nb", "c1", directory=tmp_path) is None
+    assert len(shown) == 1
+
+
+def test_check_answered_under_validate_fails_with_one_plain_sentence(tmp_path, shown, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    _notebook_with_heading(tmp_path)
+    with pytest.raises(NotAnswered) as raised:
+        check_answered("nb", "c1", directory=tmp_path)
+    lines = raised.value._render_traceback_()
+    assert len(lines) == 1 and lines[0].startswith("Case 8 is not answered yet:")
+    assert "press Validate again" in lines[0]
+
+
+def test_check_answered_while_autograding_leaves_the_message_to_the_grade(tmp_path, shown, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    ResponseStore.for_notebook("nb", tmp_path).save("c2", {"area": "grief"})
+    assert check_answered("nb", "c1", directory=tmp_path) is None
+    assert shown == []  # no stale "answer in the widget above" in the feedback
+    (tmp_path / "nb.responses.json").unlink()
+    assert check_answered("nb", "c1", directory=tmp_path) is None
+    assert "had no nb.responses.json" in shown[0] and "whole assignment folder" in shown[0]
 
 
 def test_grading_path_writes_nothing_to_stderr_and_skips_ipywidgets(tmp_path):
@@ -146,7 +178,7 @@ def test_grade_draft_blank_or_non_text_scores_zero_without_raising(tmp_path, sho
     assert grade_draft("nb", "t_grief", _one_reference_yaml(), 4, directory=tmp_path) == 0.0
     ResponseStore.for_notebook("nb", tmp_path).save("t_grief", ["not", "text"])
     assert grade_draft("nb", "t_grief", _one_reference_yaml(), 4, directory=tmp_path) == 0.0
-    assert "expected text" in shown[-2]
+    assert "could not be used: it should be text" in shown[-2]
 
 
 def test_grade_draft_bad_reference_is_loud(tmp_path, shown):

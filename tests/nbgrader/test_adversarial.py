@@ -74,7 +74,7 @@ def graded(released_course):
         "honest_partial": (partial, None, partial_score, "Partly correct"),
         "edited_locked_cells": (partial, edit_locked_cells(ASSIGNMENT), partial_score, "Partly correct"),
         "deleted_test_cells": (perfect, delete_test_cells, total, "Expert answer"),
-        "missing_file": (None, None, 0.0, "No answer is saved yet"),
+        "missing_file": (None, None, 0.0, "had no m01_problem_areas.responses.json"),
         "empty_file": (b"", None, 0.0, "is empty"),
         "truncated_file": (responses(perfect)[:57], None, 0.0, "not valid JSON"),
         "malformed_file": (b'{"format": "someone-else", "version": 1, "items": {}}', None, 0.0, "someone-else"),

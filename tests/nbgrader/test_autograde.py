@@ -207,6 +207,10 @@ def test_feedback_teaches(cohort, released_course):
     assert "Expert answer" in html and ("Partly correct" in html or "Not yet right" in html)
     assert "<script>alert" not in html
     assert "unpkg.com" not in html  # no widget state, so no widget renderer fetched from a CDN
+    # The page fetches nothing: no script, style sheet or font from the internet (MathJax was one).
+    assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", html), "feedback fetches a URL"
+    assert "cdnjs" not in html and "MathJax.Hub" not in html
+    assert "white-space: pre-wrap" in html  # a hidden test's long reference line wraps
     if any(ref["kind"] in ("inventory", "timeline", "phq9") for ref in cohort["key"].values()):
         assert "<svg" in html  # the expert's picture travels with the feedback
 

@@ -39,3 +39,23 @@ def test_learner_time_adds_up_to_the_introductory_training():
     total = sum(estimated_minutes(p) for p in notebooks)
     print(f"\nlearner time: {total / 60:.1f} hours over {len(notebooks)} notebooks")
     assert total >= MINIMUM_HOURS * 60
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((REPO / "course").glob("*.ipynb")) + sorted((REPO / "solutions").glob("*/*.ipynb")),
+    ids=lambda p: p.name,
+)
+def test_headings_never_skip_a_level(path):
+    """Screen-reader users move by headings: '#' then '###' hides a level (axe: heading-order)."""
+    previous = 0
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            heading = re.match(r"^(#{1,6})\s", line)
+            if heading:
+                level = len(heading.group(1))
+                skipped = previous and level > previous + 1
+                assert not skipped, f"{path.name}: {line!r} follows a level-{previous} heading"
+                previous = level

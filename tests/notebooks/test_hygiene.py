@@ -1,9 +1,14 @@
-"""Every committed notebook is stored clean: no outputs, no widget state, uniform metadata."""
+"""Every committed notebook is stored clean: no outputs, no widget state, uniform metadata.
+
+What is checked is the notebook as git holds it (the index), not the working copy: a trainee who
+runs and saves a notebook while doing the Quickstart must not make `make test` fail.
+"""
 
 import json
 import subprocess
 
 import pytest
+from ipt_widgets.course_kernel import LANGUAGE_INFO
 
 from tests.conftest import REPO
 
@@ -20,6 +25,14 @@ def committed_notebooks():
 NOTEBOOKS = committed_notebooks()
 
 
+def committed_text(path, repo=REPO) -> str:
+    """The notebook as staged in git's index (``git show :path``); the file itself outside git."""
+    shown = subprocess.run(
+        ["git", "show", f":{path.relative_to(repo).as_posix()}"], cwd=repo, capture_output=True, text=True
+    )
+    return shown.stdout if shown.returncode == 0 else path.read_text(encoding="utf-8")
+
+
 def test_there_are_notebooks_in_each_folder():
     tops = {p.relative_to(REPO).parts[0] for p in NOTEBOOKS}
     assert {"course", "solutions", "exercises"} <= tops
@@ -27,9 +40,11 @@ def test_there_are_notebooks_in_each_folder():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
 def test_notebook_is_stored_clean(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb = json.loads(committed_text(path))
     assert nb["nbformat"] == 4 and nb["nbformat_minor"] >= 5
     assert nb["metadata"].get("kernelspec", {}).get("name") == "python3"
+    # What the course's kernel reports, so JupyterLab does not mark the notebook modified on open.
+    assert nb["metadata"].get("language_info") == LANGUAGE_INFO
     assert "widgets" not in nb["metadata"], "saved widget state"
     for cell in nb["cells"]:
         assert "id" in cell
@@ -37,6 +52,22 @@ def test_notebook_is_stored_clean(path):
             assert cell["outputs"] == [], f"cell {cell['id']} has outputs"
             assert cell["execution_count"] is None, f"cell {cell['id']} has an execution count"
         assert "execution" not in cell.get("metadata", {})
+
+
+def test_a_trainees_saved_outputs_are_not_what_is_checked(tmp_path):
+    """A notebook run and saved in the working copy is still judged by what git holds."""
+    clean = (REPO / "course" / "00_orientation.ipynb").read_text(encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    notebook = tmp_path / "course" / "00_orientation.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text(clean, encoding="utf-8")
+    subprocess.run([*git, "add", "course"], cwd=tmp_path, check=True)
+    run = json.loads(clean)
+    code = next(c for c in run["cells"] if c["cell_type"] == "code")
+    code["outputs"], code["execution_count"] = [{"output_type": "stream", "name": "stdout", "text": "Ready"}], 1
+    notebook.write_text(json.dumps(run), encoding="utf-8")
+    assert committed_text(notebook, tmp_path) == clean
 
 
 def test_no_saved_answers_are_committed_or_left_in_solutions():

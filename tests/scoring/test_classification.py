@@ -85,3 +85,18 @@ def test_parse_tolerates_odd_rationale_and_truncates_long_text():
 
 def test_parse_of_nothing_is_no_answer_and_no_problem():
     assert parse_classification(None) == (None, None)
+
+
+def test_the_area_is_confirmed_once():
+    from ipt_widgets.cases import ClassificationReference
+    from ipt_widgets.scoring.classification import ClassificationAnswer, score_classification
+
+    says_it = ClassificationReference.from_mapping(
+        {"area": "role_dispute", "stage": "impasse", "explanation": "The primary area is a role dispute. They fight."},
+        "ref",
+    )
+    line = score_classification(ClassificationAnswer("role_dispute", "impasse", ""), says_it, 2).feedback[0]
+    assert line == "The primary area is a role dispute. They fight."
+    plain = ClassificationReference.from_mapping({"area": "grief", "explanation": "Her husband died."}, "ref")
+    line = score_classification(ClassificationAnswer("grief", None, ""), plain, 2).feedback[0]
+    assert line == "Grief is the primary area. Her husband died."

@@ -106,3 +106,29 @@ def test_parse_sanitises_values():
     parsed, problem = parse_phq9({"sessions": [[9] * 9, [1] * 9, [0] * 9], "totals": [100, 9], "band_intake": "x"}, 3)
     assert problem is None and parsed.sessions[0] == (None,) * 9 and parsed.totals == (None, 9, None)
     assert parse_phq9({"sessions": [[1] * 9]}, 3)[1].startswith("the saved PHQ-9 answer does not hold")
+
+
+def test_item_feedback_names_the_sessions_and_items_and_keeps_blanks_apart():
+    wrong = [list(s) for s in SESSIONS]
+    wrong[0][1], wrong[0][4] = 0, 3  # intake items 2 and 5 differ
+    wrong[2] = [None] * 9  # the last session not scored
+    answer = perfect(sessions=tuple(map(tuple, wrong)), totals=(13, 10, None))
+    feedback = score_phq9(answer, REF, LABELS, 5).feedback
+    assert feedback[0].startswith("Check these item scores against the answers given (Intake: items 2 and 5).")
+    assert feedback[1].startswith("Not scored yet: Session 16: all nine items.")
+    text = " ".join(feedback)
+    assert "item score(s) differ" not in text and "Some totals are wrong" not in text
+    assert "Enter the total for Session 16" in text
+
+
+def test_totals_that_follow_the_trainees_own_items_are_not_called_wrong():
+    """Practice computes the totals from the items: the item scores are what to fix."""
+    wrong = [list(s) for s in SESSIONS]
+    wrong[0][0] = 0  # intake 14 instead of 17: moderate, and no response from 14 to 7
+    answer = perfect(sessions=tuple(map(tuple, wrong)), totals=(14, 10, 7), band_intake="moderate", response="yes")
+    text = " ".join(score_phq9(answer, REF, LABELS, 5).feedback)
+    assert "Your totals add up your item scores; they will be right once the item scores are." in text
+    assert "Your band follows from your intake total of 14" in text
+    arithmetic = perfect(totals=(18, 10, 7))
+    text = " ".join(score_phq9(arithmetic, REF, LABELS, 5).feedback)
+    assert "Check the totals of Intake (you wrote 18; your nine item scores add up to 17)" in text

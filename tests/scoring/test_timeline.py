@@ -47,6 +47,31 @@ def test_wrong_onset_explains_that_event():
     assert "A happy day" in score.feedback[0]
 
 
+def test_link_messages_speak_of_the_link_being_judged():
+    ref = TimelineReference.from_mapping(
+        {
+            "onset": "e2",
+            "worsening": "e3",
+            "event_weeks": {"e1": 2, "e2": 4, "e3": 8},
+            "mood": MOOD,
+            "explanation": "Onset when her mother left.",
+            "event_feedback": {"e1": "Not the worsening: her mood was still 7 that week."},
+        },
+        "ref",
+        EVENTS,
+        10,
+    )
+    onset_on_birthday = score_timeline(answer(onset="e1"), ref, EVENTS, 4).feedback[0]
+    assert "worsening" not in onset_on_birthday and "first falls" in onset_on_birthday
+    swapped = score_timeline(answer(onset="e3", worsening="e2"), ref, EVENTS, 4).feedback
+    assert swapped[0] == (
+        "You linked the onset to Husband posted away, but that is the worsening: the onset is the event "
+        "in the week the mood first falls and stays down."
+    )
+    missing = score_timeline(answer(worsening=None), ref, EVENTS, 4).feedback[0]
+    assert missing.startswith("You have not linked the worsening to an event yet")
+
+
 def test_events_within_a_week_count_as_placed():
     assert score_timeline(answer(event_weeks={"e1": 3, "e2": 5, "e3": 7}), REF, EVENTS, 1).parts["timing"] == 1.0
     assert score_timeline(answer(event_weeks={"e1": 5}), REF, EVENTS, 1).parts["timing"] == 0.0

@@ -33,7 +33,7 @@ def test_wrong_choice_gets_feedback_on_that_distractor(grief_case, store):
     widget.answer(area="role_dispute")
     widget._check_button.click()
     assert "tension with her son follows the death" in widget.feedback.value
-    assert "Try again" in widget.feedback.value
+    assert "Change your answer and check again" in widget.feedback.value
     assert "Expert answer" not in widget.feedback.value  # practice does not give it away on a miss
     widget.answer(area="interpersonal_deficits")
     assert widget.feedback.value == ""  # stale feedback cleared on change
@@ -55,6 +55,24 @@ def test_show_expert_answer(grief_case, store):
     widget = VignetteClassifier(grief_case, store)
     widget._reveal_button.click()
     assert "Expert answer:</strong> Grief" in widget.feedback.value
+
+
+def test_next_step_never_contradicts_what_was_shown(grief_case, store):
+    widget = VignetteClassifier(grief_case, store)
+    widget.check()
+    assert "Answer above first" in widget.feedback.value and "Try again" not in widget.feedback.value
+    widget.answer(area="role_dispute")
+    widget._reveal_button.click()
+    widget.check()  # the expert answer was shown: "try again" would be a pretence
+    assert "You have seen the expert answer" in widget.feedback.value
+    assert "Change your answer" not in widget.feedback.value
+
+
+def test_a_correct_card_confirms_rather_than_repeats(grief_case, store):
+    widget = VignetteClassifier(grief_case, store)
+    widget.answer(area="grief")
+    widget.check()
+    assert "Expert answer:</strong> Grief, as you chose." in widget.feedback.value
 
 
 def test_stage_control_appears_only_for_role_disputes(grief_case, store, saved):

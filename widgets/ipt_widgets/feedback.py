@@ -31,16 +31,16 @@ _HEADINGS = {
 def _box(kind: str, inner: str, label: str) -> str:
     background, border = _COLOURS[kind]
     return (
-        f'<section class="ipt-card ipt-card-{kind}" role="status" aria-label="{escape(label)}" '
+        f'<div class="ipt-card ipt-card-{kind}" role="status" aria-label="{escape(label)}" '
         f'style="background:{background};border-left:6px solid {border};padding:0.6em 1em;'
         f'margin:0.4em 0;border-radius:4px;color:#1b1b1b;line-height:1.45;max-width:60em">'
-        f"{inner}</section>"
+        f"{inner}</div>"
     )
 
 
-def _opening(title: str, score, show_points: bool, notes) -> list[str]:
+def _opening(title: str, score, show_points: bool, notes, heading: str | None = None) -> list[str]:
     """Heading (verdict, points), notes, then the feedback lines: escaped, shared by every card."""
-    heading = _HEADINGS[score.verdict]
+    heading = heading or _HEADINGS[score.verdict]
     if show_points:
         heading += f" — {score.points:g} / {score.max_points:g} points"
     parts = [f"<strong>{escape(title)}: {escape(heading)}</strong>"]
@@ -91,7 +91,9 @@ def classification_card(
         expert = area_label(reference.area)
         if reference.area == ROLE_DISPUTE:
             expert += f", {stage_label(reference.stage).lower()} stage"
-        parts.append(f"<p style='margin:0.3em 0'><strong>Expert answer:</strong> {escape(expert)}.</p>")
+        # A correct answer's feedback has just said so: the line confirms rather than repeats.
+        agreed = ", as you chose" if score.verdict == "correct" else ""
+        parts.append(f"<p style='margin:0.3em 0'><strong>Expert answer:</strong> {escape(expert)}{agreed}.</p>")
         for text in (reference.explanation, reference.stage_explanation):
             if text and all(text not in line for line in score.feedback):
                 parts.append(f"<p style='margin:0.3em 0'>{escape(text)}</p>")
@@ -122,8 +124,8 @@ def score_card(
 
 
 _ELEMENT_MARKS = {
-    "met": ("✔", "#2e7d32", "Met"),
-    "partly met": ("◐", "#b26a00", "Partly met"),
+    "met": ("✔", "#1b5e20", "Met"),
+    "partly met": ("◐", "#8a4f00", "Partly met"),
     "missed": ("✘", "#b3261e", "Missed"),
 }
 
@@ -147,7 +149,10 @@ def draft_card(
     """
     from .scoring.free_text import BAND_LABELS, rating_band
 
-    parts = _opening(title, score, show_points, notes)
+    elements_met = bool(score.elements) and all(e.status == "met" for e in score.elements)
+    # Every element met but short of full points: "Partly correct" would contradict the table.
+    heading = "Every element met" if score.verdict == "partial" and elements_met else None
+    parts = _opening(title, score, show_points, notes, heading)
     if score.verdict != "unanswered":
         band = rating_band(score.points / score.max_points) if score.max_points else 0
         parts.append(
@@ -162,18 +167,23 @@ def draft_card(
             cell += f"<br>You wrote: <q>{escape(element.evidence)}</q>"
         if element.suggestion and show_exemplars:
             cell += f"<br><span style='color:#455a64'>An expert might write: <q>{escape(element.suggestion)}</q></span>"
-        points = f"{element.points:g}/{element.max_points:g}" if show_points else ""
-        rows.append(
-            f"<tr><td style='padding:3px 6px;color:{colour};white-space:nowrap;vertical-align:top' "
-            f"aria-label='{label}'>{mark} {label}</td><td style='padding:3px 6px'>{cell}</td>"
-            f"<td style='padding:3px 6px;vertical-align:top;white-space:nowrap'>{points}</td></tr>"
+        # Practice cards have no points column at all: an empty header cell names nothing.
+        points = (
+            f"<td style='padding:3px 6px;vertical-align:top;white-space:nowrap'>"
+            f"{element.points:g}/{element.max_points:g}</td>"
+            if show_points
+            else ""
         )
+        rows.append(
+            f"<tr><td style='padding:3px 6px;color:{colour};white-space:nowrap;vertical-align:top'>"
+            f"<span aria-hidden='true'>{mark}</span> {label}</td><td style='padding:3px 6px'>{cell}</td>{points}</tr>"
+        )
+    points_head = "<th scope='col' style='padding:3px 6px'>Points</th>" if show_points else ""
     parts.append(
         "<table style='border-collapse:collapse;margin:0.4em 0' aria-label='Rubric elements'>"
         "<thead><tr><th scope='col' style='text-align:left;padding:3px 6px'>Element</th>"
         "<th scope='col' style='text-align:left;padding:3px 6px'>What a good answer does</th>"
-        f"<th scope='col' style='padding:3px 6px'>{'Points' if show_points else ''}</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"{points_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     if show_expert and score.expert:
         text = "".join(f"<p style='margin:0.3em 0'>{escape(line)}</p>" for line in score.expert if line)

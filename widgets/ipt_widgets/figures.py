@@ -32,6 +32,17 @@ def _svg(width: int, height: int, title: str, desc: str, body: str) -> str:
     )
 
 
+# The ring labels sit at the bottom of each ring; people are spread over the rest of the ring so
+# that no name covers them. Each circle has its own offset so people on different circles fan out.
+_LABEL_GAP = 0.6  # radians kept free on each side of the bottom
+_RING_OFFSET = {"inner": 0.5, "middle": 0.3, "outer": 0.7}
+
+
+def _person_angle(circle: str, k: int, n: int) -> float:
+    usable = 2 * math.pi - 2 * _LABEL_GAP
+    return math.pi / 2 + _LABEL_GAP + usable * ((k + _RING_OFFSET[circle]) / max(1, n) % 1.0)
+
+
 def closeness_circle_svg(people: Iterable[dict], centre_label: str = "Patient") -> str:
     """Concentric circles with the patient at the centre and each person on their circle.
 
@@ -65,9 +76,7 @@ def closeness_circle_svg(people: Iterable[dict], centre_label: str = "Patient") 
         inner_r = {"inner": 26, "middle": 70, "outer": 125}[circle]
         radius = (inner_r + _CIRCLE_RADII[circle]) / 2 + 6
         for k, person in enumerate(members):
-            # Each circle starts at a different angle so that people on different circles fan out.
-            start = {"inner": -math.pi / 2, "middle": -math.pi / 2 + 0.6, "outer": -math.pi / 2 + 1.2}[circle]
-            angle = start + 2 * math.pi * k / max(1, len(members))
+            angle = _person_angle(circle, k, len(members))
             x, y = c + radius * math.cos(angle), c + radius * math.sin(angle)
             colour = _LEVEL_COLOUR[_pick(_LEVEL_COLOUR, person.get("conflict"), "none")]
             width = {"none": 1, "some": 2.5, "a_lot": 4.5}[_pick(_LEVEL_COLOUR, person.get("support"), "none")]
@@ -136,9 +145,15 @@ def timeline_svg(
             f"stroke-dasharray='{'' if kind else '4 3'}' stroke-width='{2 if kind else 1}'/>"
         )
         tag = f"{kind}: " if kind else ""
+        # A label in the right half runs leftwards from its marker, so it never runs off the chart.
+        right_half = x(week) > left + plot_w / 2
+        anchor = f"x='{x(week) + 3:.1f}'" if not right_half else f"x='{x(week) + 3:.1f}' text-anchor='end'"
+        text = (
+            f"▲ wk {week}: {escape(tag + label[:50])}" if not right_half else f"wk {week}: {escape(tag + label[:50])} ▲"
+        )
         parts.append(
-            f"<text x='{x(week) + 3:.1f}' y='{top + plot_h + 30 + 13 * (index % 4)}' font-size='11' fill='{colour}' "
-            f"{_FONT}>▲ wk {week}: {escape(tag + label[:50])}</text>"
+            f"<text {anchor} y='{top + plot_h + 30 + 13 * (index % 4)}' font-size='11' fill='{colour}' "
+            f"{_FONT}>{text}</text>"
         )
     points = " ".join(f"{x(w + 1):.1f},{y(v):.1f}" for w, v in enumerate(mood))
     parts.append(f"<polyline points='{points}' fill='none' stroke='#0b57a4' stroke-width='2.5'/>")

@@ -18,6 +18,7 @@ Rules for this module, because it runs inside graded cells:
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from typing import Any
 
 from .cases import ClassificationReference
 from .feedback import classification_card, notice_card, score_card
+from .item_labels import item_label
 from .scoring.base import ItemScore
 from .scoring.classification import parse_classification, score_classification
 from .store import ResponseStore
@@ -77,26 +79,59 @@ def _display_html(html: str, metadata: dict | None = None) -> None:
     display(HTML(html), metadata=metadata)
 
 
-def check_answered(notebook: str, item_id: str, *, directory: str | Path | None = None) -> float | None:
+class NotAnswered(Exception):
+    """Raised by :func:`check_answered` under nbgrader's Validate for an item with no saved answer.
+
+    IPython shows an exception's ``_render_traceback_()`` instead of a traceback, so Validate
+    (and the notebook) show one plain sentence, not Python internals.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+def check_answered(notebook: str, item_id: str, *, directory: str | Path | None = None) -> None:
     """The visible part of a test cell: tell the trainee whether an answer is saved.
 
-    Returns None when an answer is saved (the cell then passes nbgrader's Validate button), or
-    0.0 with a message when it is not (so Validate reports the item as unanswered).
+    * Answered: shows nothing, returns None (the cell passes nbgrader's Validate).
+    * Not answered, under Validate: raises :class:`NotAnswered` with a sentence naming the item
+      as the trainee sees it ("Case 8"), so Validate lists it as failed.
+    * Not answered while the trainee runs the notebook: shows a card saying what to do, and
+      returns None, so *Run All* goes on to the next item.
+    * While autograding: shows nothing; the hidden grading call that follows explains.
     """
     store = ResponseStore.for_notebook(notebook, directory)
     loaded = store.load()
     value = loaded.items.get(item_id, {}).get("value")
     if _has_content(value) and not (isinstance(value, dict) and "area" in value and value["area"] is None):
         return None
+    execution = os.environ.get("NBGRADER_EXECUTION")
+    if execution == "autograde":
+        # The grading call that follows explains a missing answer; a missing file needs saying once.
+        if not store.path.exists():
+            _display_html(
+                notice_card(
+                    f"Your submission had no {store.path.name}, the file that holds your answers, so there was "
+                    "nothing to grade. Next time, submit the whole assignment folder, with that file in it.",
+                    title="No answers file",
+                )
+            )
+        return None
+    label = item_label(notebook, item_id, directory)
     detail = f" ({loaded.message})" if loaded.problems else ""
+    if execution == "validate":
+        raise NotAnswered(
+            # Short: nbgrader shows it on one line that does not wrap.
+            f"{label} is not answered yet{detail}: answer it in its widget, then press Validate again."
+        )
     _display_html(
         notice_card(
-            f"No answer is saved yet for {item_id}{detail}. Choose an answer in the widget above; "
-            "it is saved as soon as you click.",
+            f"{label} has no saved answer yet{detail}. Answer in the widget above: your answer is saved as "
+            "you go, and this note goes away when you run this cell again.",
             title="Not answered yet",
         )
     )
-    return 0.0
+    return None
 
 
 def grade_classification(
@@ -130,10 +165,11 @@ def grade_classification(
     loaded = ResponseStore.for_notebook(notebook, directory).load()
     notes = list(loaded.problems)
     answer, problem = parse_classification(loaded.items.get(item_id, {}).get("value"))
+    label = title or item_label(notebook, item_id, directory)
     if problem:
-        notes.append(f"Your saved answer to {item_id} could not be used: {problem}.")
+        notes.append(f"Your saved answer to {label} could not be used: {problem}.")
     score = score_classification(answer, ref, points)
-    _display_html(classification_card(title or item_id, score, answer, ref, notes=notes))
+    _display_html(classification_card(label, score, answer, ref, notes=notes))
     # A plain float, never above the cell's points: nbgrader rejects larger values.
     return float(min(score.points, points))
 
@@ -160,9 +196,10 @@ def _grade(
     loaded = ResponseStore.for_notebook(notebook, directory).load()
     notes = list(loaded.problems)
     result, problem = score(loaded.items.get(item_id, {}).get("value"))
+    label = title or item_label(notebook, item_id, directory)
     if problem:
-        notes.append(f"Your saved answer to {item_id} could not be used: {problem}.")
-    _display_html(score_card(title or item_id, result, notes=notes, extra_html=figure))
+        notes.append(f"Your saved answer to {label} could not be used: {problem}.")
+    _display_html(score_card(label, result, notes=notes, extra_html=figure))
     return float(min(result.points, points))
 
 
@@ -321,7 +358,8 @@ def grade_draft(
     notes = list(loaded.problems)
     value = loaded.items.get(item_id, {}).get("value")
     if value is not None and not isinstance(value, str):
-        notes.append(f"Your saved answer to {item_id} could not be used: expected text.")
+        label = item_label(notebook, item_id, directory, title or ref.title)
+        notes.append(f"Your saved answer to {label} could not be used: it should be text.")
         value = None
     from .feedback import draft_card
 

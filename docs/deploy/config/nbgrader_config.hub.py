@@ -101,6 +101,9 @@ c.Autograde.exclude_overwriting = {
     if folder.is_dir()
 }
 
+# Feedback pages fetch nothing from the internet (no MathJax from a CDN): ipt_widgets/feedback_page.py.
+c.HTMLExporter.extra_template_basedirs = __import__("ipt_widgets.feedback_page").feedback_page.template_basedirs()
+
 # Every grading protection of the course (README, "Security"): the rebuild from the release, the
 # partial-credit guard, the sandboxed kernel, sanitised notebooks and feedback, a link-safe collect.
 from ipt_widgets.nbgrader_guard import protect  # noqa: E402

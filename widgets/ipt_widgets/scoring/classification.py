@@ -103,7 +103,7 @@ def score_classification(
         )
         return ClassificationScore(0.0, max_points, "incorrect", False, None, feedback)
 
-    feedback.append(f"{area_label(answer.area)} is the primary area. {reference.explanation}".strip())
+    feedback.append(_confirm_area(answer.area, reference.explanation))
     if reference.area != ROLE_DISPUTE:
         return ClassificationScore(float(max_points), max_points, "correct", True, None, feedback)
 
@@ -119,3 +119,12 @@ def score_classification(
         feedback.append(f"You chose the {stage_label(answer.stage)} stage. {why_not}")
     points = round(max_points * AREA_SHARE_OF_DISPUTE, 4)
     return ClassificationScore(points, max_points, "partial", True, False, feedback)
+
+
+def _confirm_area(area: str, explanation: str) -> str:
+    """ "Grief is the primary area." then the explanation, unless its first sentence already says so
+    ("The primary area is a role dispute."): the same sentence twice reads as a slip."""
+    first = explanation.split(". ")[0].lower()
+    if area_label(area).lower() in first and "primary" in first:
+        return explanation.strip()
+    return f"{area_label(area)} is the primary area. {explanation}".strip()

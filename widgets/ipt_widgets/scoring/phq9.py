@@ -211,19 +211,86 @@ def score_phq9(answer: PHQ9Answer | None, reference: PHQ9Reference, labels: list
         "response": float(answer.response == truth["response"]),
         "remission": float(answer.remission == truth["remission"]),
     }
-    feedback = []
-    if parts["items"] < 1:
-        wrong = len(cells) - sum(a == t for a, t in cells)
-        feedback.append(
-            f"{wrong} item score(s) differ from the answers given. Not at all = 0, several days = 1, "
-            "more than half the days = 2, nearly every day = 3."
-        )
-    if parts["totals"] < 1:
-        feedback.append("Some totals are wrong: the total is the sum of the nine item scores (0–27).")
-    if not parts["band"]:
-        feedback.append(f"At intake the total of {truth['totals'][0]} is {band_label(truth['band_intake'])}.")
-    if not parts["response"]:
-        feedback.append("Response means the total fell by at least half from intake.")
-    if not parts["remission"]:
-        feedback.append("Remission means a total below 5.")
+    feedback = _item_feedback(answer, reference, labels) + _interpretation_feedback(answer, truth, parts, labels)
     return finish(parts, WEIGHTS, max_points, feedback, expert, "Scores, totals and interpretation are all right.")
+
+
+_SCORING_RULE = "Not at all = 0, several days = 1, more than half the days = 2, nearly every day = 3."
+
+
+def _items_text(numbers: list[int]) -> str:
+    if len(numbers) == len(PHQ9_ITEMS):
+        return "all nine items"
+    if len(numbers) == 1:
+        return f"item {numbers[0]}"
+    return "items " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def _item_feedback(answer: PHQ9Answer, reference: PHQ9Reference, labels: list[str]) -> list[str]:
+    """Which item scores are not entered and which differ from the answers given, session by session."""
+    blank, wrong = [], []
+    for label, given, right in zip(labels, answer.sessions, reference.sessions):
+        missing = [i + 1 for i, a in enumerate(given) if a is None]
+        differ = [i + 1 for i, (a, t) in enumerate(zip(given, right)) if a is not None and a != t]
+        if missing:
+            blank.append(f"{label}: {_items_text(missing)}")
+        if differ:
+            wrong.append(f"{label}: {_items_text(differ)}")
+    feedback = []
+    if wrong:
+        listed = "; ".join(wrong)
+        feedback.append(f"Check these item scores against the answers given ({listed}). {_SCORING_RULE}")
+    if blank:
+        feedback.append("Not scored yet: " + "; ".join(blank) + ". Score each item from the patient's answer.")
+    return feedback
+
+
+def _own_totals(answer: PHQ9Answer) -> list[int | None]:
+    return [sum(s) if all(v is not None for v in s) else None for s in answer.sessions]
+
+
+def _interpretation_feedback(answer: PHQ9Answer, truth: dict[str, Any], parts: dict, labels: list[str]) -> list[str]:
+    """Totals, band, response and remission: a value that follows from the trainee's own scores is
+    not called wrong (practice computes them), the step where it went wrong is named instead."""
+    own = _own_totals(answer)
+    feedback = []
+    if parts["totals"] < 1:
+        missing = [label for label, a, t in zip(labels, answer.totals, truth["totals"]) if a is None and a != t]
+        sums = [
+            f"{label} (you wrote {a}; your nine item scores add up to {o})"
+            for label, a, o in zip(labels, answer.totals, own)
+            if a is not None and o is not None and a != o
+        ]
+        if sums:
+            feedback.append("Check the totals of " + "; ".join(sums) + ": the total is the sum of the nine scores.")
+        if missing:
+            feedback.append("Enter the total for " + ", ".join(missing) + " (the sum of its nine item scores, 0–27).")
+        if not sums and not missing:
+            feedback.append("Your totals add up your item scores; they will be right once the item scores are.")
+    intake = answer.totals[0]
+    if not parts["band"]:
+        if answer.band_intake is None:
+            feedback.append("Choose the severity band of the intake total.")
+        elif intake is not None and answer.band_intake == phq9_band(intake):
+            feedback.append(
+                f"Your band follows from your intake total of {intake}; it will be right once the total is."
+            )
+        else:
+            total = intake if intake is not None else truth["totals"][0]
+            feedback.append(f"A total of {total} is {band_label(phq9_band(total))}.")
+    last = answer.totals[-1]
+    for key, rule, follows in (
+        ("response", "Response means the total fell by at least half from intake.", is_response),
+        ("remission", "Remission means a total below 5.", lambda first, final: is_remission(final)),
+    ):
+        if parts[key]:
+            continue
+        chosen = getattr(answer, key)
+        consistent = intake is not None and last is not None and chosen == ("yes" if follows(intake, last) else "no")
+        if chosen is None:
+            feedback.append(f"Say whether there is {key} at the last session. {rule}")
+        elif consistent:
+            feedback.append(f"Your {key} follows from your totals; it will be right once they are.")
+        else:
+            feedback.append(rule)
+    return feedback

@@ -14,6 +14,7 @@ Rules (the README repeats them):
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,10 +166,7 @@ def score_timeline(
         ("worsening", answer.worsening, reference.worsening),
     ):
         if chosen != right:
-            why = reference.event_feedback.get(chosen or "", "")
-            feedback.append(
-                f"You linked the {key} to {labels.get(chosen, 'no event') if chosen else 'no event'}. {why}".strip()
-            )
+            feedback.append(_link_feedback(key, chosen, reference, labels))
     close = [e for e, week in reference.event_weeks.items() if abs(answer.event_weeks.get(e, -99) - week) <= 1]
     parts["timing"] = len(close) / len(reference.event_weeks)
     off = [labels.get(e, e) for e in reference.event_weeks if e not in close]
@@ -189,3 +187,28 @@ def score_timeline(
         expert,
         "Your timeline links the onset and the worsening to the right events.",
     )
+
+
+_LOOK_FOR = {
+    "onset": "the onset is the event in the week the mood first falls and stays down",
+    "worsening": "the worsening is the later event after which the mood drops again",
+}
+
+
+def _link_feedback(key: str, chosen: str | None, reference: TimelineReference, labels: Mapping[str, str]) -> str:
+    """Why the event linked as the onset (or worsening) is not it, in words about that link only.
+
+    A case's ``event_feedback`` is written about one event ("Not the worsening: ..."); it is
+    quoted only when it speaks of the link being judged, never about the other one.
+    """
+    other = "worsening" if key == "onset" else "onset"
+    if not chosen:
+        return f"You have not linked the {key} to an event yet: {_LOOK_FOR[key]}."
+    label = labels.get(chosen, chosen)
+    if chosen == getattr(reference, other):
+        return f"You linked the {key} to {label}, but that is the {other}: {_LOOK_FOR[key]}."
+    why = " ".join(reference.event_feedback.get(chosen, "").split())
+    lowered = why.lower()
+    if not why or (other in lowered and key not in lowered):
+        why = f"Look again at the mood line: {_LOOK_FOR[key]}."
+    return f"You linked the {key} to {label}. {why}"

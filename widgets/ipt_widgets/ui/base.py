@@ -22,6 +22,7 @@ from ..feedback import notice_card, score_card
 from ..itemset import Unavailable
 from ..scoring.base import ItemScore
 from ..store import ResponseStore
+from .keyboard import KeyboardScope
 
 PRACTICE = "practice"
 GRADED = "graded"
@@ -32,12 +33,17 @@ def status_line(text: str) -> str:
     return f"<span role='status' style='color:#455a64;font-size:0.9em'>{escape(text)}</span>"
 
 
-def heading_html(title: str, text: str = "", label: str = "Case") -> str:
+def heading_level(mode: str) -> int:
+    """Graded items sit under a notebook's "## Case 8" heading, practice ones under a "###"."""
+    return 3 if mode == GRADED else 4
+
+
+def heading_html(title: str, text: str = "", label: str = "Case", level: int = 4) -> str:
     """A case heading and its text (escaped; blank lines start new paragraphs)."""
     paragraphs = "".join(f"<p style='margin:0.4em 0'>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
     return (
         f"<article aria-label='{escape(label)} {escape(title)}' style='max-width:60em;line-height:1.5'>"
-        f"<h4 style='margin:0.2em 0'>{escape(title)}</h4>{paragraphs}</article>"
+        f"<h{level} style='margin:0.2em 0;font-size:1em'>{escape(title)}</h{level}>{paragraphs}</article>"
     )
 
 
@@ -78,9 +84,11 @@ class StoredItemWidget(widgets.VBox):
         self._check_callbacks = widgets.CallbackDispatcher()
         self._restoring = True  # no saving while the widget is being built or restored
         self._built = False  # trait observers that touch controls wait for _finish()
+        self._revealed = False  # the expert answer has been shown: "try again" would mislead
         self.feedback = widgets.HTML(value="")
         self.status = widgets.HTML(value="")
         super().__init__(**kwargs)
+        self.add_class("ipt-widget")
 
     # -- for subclasses --------------------------------------------------------------------
 
@@ -103,7 +111,8 @@ class StoredItemWidget(widgets.VBox):
             self._check_button.on_click(lambda _: self.check())
             self._reveal_button.on_click(lambda _: self.show_answer())
             children.append(widgets.HBox([self._check_button, self._reveal_button]))
-        children += [self.feedback, self.status]
+        # Last, so that children[0] stays the case text; it draws nothing.
+        children += [self.feedback, self.status, KeyboardScope()]
         self.children = children
         self._restore()
         self._restoring = False
@@ -161,14 +170,23 @@ class StoredItemWidget(widgets.VBox):
             )
             return None
         score = self._score()
-        notes = ["Try again, or press “Show expert answer”."] if score.verdict != "correct" else []
+        notes = [self._next_step(score)] if score.verdict != "correct" else []
         self.feedback.value = self._card(score, reveal=score.verdict == "correct", notes=notes)
         self._check_callbacks(self, score)
         return score
 
+    def _next_step(self, score: ItemScore) -> str:
+        """What to do after a check that is not fully right, never contradicting what was shown."""
+        if self._revealed:
+            return "You have seen the expert answer: compare it with your own reasoning, then go on to the next case."
+        if score.verdict == "unanswered":
+            return "Answer above first, then press “Check my answer”."
+        return "Change your answer and check again, or press “Show expert answer” to see the expert's reasoning."
+
     def show_answer(self) -> None:
         """Show the expert answer with its explanation (practice mode only)."""
         if self.mode == PRACTICE:
+            self._revealed = True
             self.feedback.value = self._card(self._score(), reveal=True)
 
     def _card(self, score, reveal: bool, notes: list[str] | tuple[str, ...] = ()) -> str:

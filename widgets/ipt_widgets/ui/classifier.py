@@ -15,14 +15,14 @@ from ..feedback import classification_card
 from ..scoring.classification import ClassificationAnswer, parse_classification, score_classification
 from ..store import ResponseStore
 from ..vocab import DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE
-from .base import GRADED, LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html
+from .base import GRADED, LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, heading_level
 
 __all__ = ["VignetteClassifier", "PRACTICE", "GRADED", "vignette_html"]
 
 
-def vignette_html(case: Case) -> str:
+def vignette_html(case: Case, level: int = 4) -> str:
     """The case as accessible HTML: a heading and the escaped text, paragraphs kept."""
-    return heading_html(case.title, case.text)
+    return heading_html(case.title, case.text, level=level)
 
 
 class VignetteClassifier(StoredItemWidget):
@@ -69,7 +69,12 @@ class VignetteClassifier(StoredItemWidget):
         widgets.link((self, "rationale"), (self._rationale_control, "value"))
         self.add_class("ipt-vignette-classifier")
         self._finish(
-            [widgets.HTML(value=vignette_html(case)), self._area_control, self._stage_control, self._rationale_control]
+            [
+                widgets.HTML(value=vignette_html(case, heading_level(mode))),
+                self._area_control,
+                self._stage_control,
+                self._rationale_control,
+            ]
         )
 
     @validate("area")

@@ -20,7 +20,7 @@ from ..formulations import DraftTask, FormulationReference
 from ..itemset import Unavailable
 from ..scoring.base import ItemScore
 from ..store import ResponseStore
-from .base import GRADED, PRACTICE, StoredItemWidget, heading_html, status_line, unavailable_widget
+from .base import GRADED, PRACTICE, StoredItemWidget, heading_html, heading_level, status_line, unavailable_widget
 
 SAVE_INTERVAL = 1.0  # seconds between saves while typing
 
@@ -69,11 +69,12 @@ class InterventionDrafter(StoredItemWidget):
         self.count = widgets.HTML(value="")
         self.text.observe(self._typed, names="value")
         body = [
-            widgets.HTML(heading_html(title, vignette)),
+            widgets.HTML(heading_html(title, vignette, level=heading_level(mode))),
             widgets.HTML(f"<p style='max-width:60em'><strong>Task.</strong> {escape(prompt)}</p>"),
             self.text,
             self.count,
         ]
+        self.add_class("ipt-drafter")
         self._finish(body, check_label="Check my draft")
 
     @classmethod
@@ -119,6 +120,11 @@ class InterventionDrafter(StoredItemWidget):
 
         return score_draft(self.text.value, self.reference)
 
+    def _next_step(self, score) -> str:
+        if score.verdict == "partial" and not self._revealed and _all_elements_met(score):
+            return "Every element is there. Press “Show expert answer” to compare your wording with an expert's."
+        return super()._next_step(score)
+
     def _card(self, score, reveal: bool, notes=()) -> str:
         return draft_card(self.title, score, show_points=False, show_expert=reveal, notes=notes)
 
@@ -163,6 +169,11 @@ class InterventionDrafter(StoredItemWidget):
         if not self._restoring and self.text.value:
             self.flush()
         return super().check()
+
+
+def _all_elements_met(score) -> bool:
+    elements = getattr(score, "elements", ())
+    return bool(elements) and all(e.status == "met" for e in elements) and not getattr(score, "deductions", None)
 
 
 __all__ = ["GRADED", "PRACTICE", "InterventionDrafter"]

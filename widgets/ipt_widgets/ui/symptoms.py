@@ -29,7 +29,7 @@ from ..scoring.phq9 import (
 )
 from ..store import ResponseStore
 from ..vocab import PHQ9_BANDS, PHQ9_ITEMS
-from .base import GRADED, LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html
+from .base import GRADED, LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, heading_level
 
 SAFETY_MESSAGE = (
     "Item 9 (thoughts of being better off dead or of self-harm) is above 0. Whatever the total, the "
@@ -52,7 +52,8 @@ def answers_table(case: PHQ9Case) -> str:
     return (
         f"<table style='border-collapse:collapse;font-size:0.92em;margin:0.4em 0'>"
         f"<caption style='text-align:left'>What the patient answered (over the last two weeks)</caption>"
-        f"<thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<thead><tr><th scope='col' style='text-align:left;padding:2px 8px'>Item</th>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 
@@ -131,7 +132,7 @@ class SymptomTracker(StoredItemWidget):
                 parts.append(self._totals[s])
             columns.append(widgets.VBox(parts, layout=widgets.Layout(margin="0 1em 0 0")))
         body = [
-            widgets.HTML(heading_html(case.title, case.text)),
+            widgets.HTML(heading_html(case.title, case.text, level=heading_level(mode))),
             widgets.HTML(answers_table(case)),
             widgets.HTML(
                 "<strong>Score each item</strong>: not at all = 0, several days = 1, more than half the "

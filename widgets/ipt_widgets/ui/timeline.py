@@ -11,9 +11,13 @@ from ..casebook import TimelineCase
 from ..figures import timeline_svg
 from ..scoring.timeline import parse_timeline, score_timeline
 from ..store import ResponseStore
-from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html
+from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, heading_level
 
 DEFAULT_MOOD = 5
+
+
+def _aligned() -> dict:
+    return {"style": {"description_width": "22em"}, "layout": widgets.Layout(width="40em")}
 
 
 class MoodTimeline(StoredItemWidget):
@@ -39,6 +43,7 @@ class MoodTimeline(StoredItemWidget):
                 max=10,
                 orientation="vertical",
                 description=f"Wk {w}",
+                tooltip=f"Mood in week {w}, 0 (lowest) to 10 (best)",  # the handle's name for screen readers
                 continuous_update=False,
                 style=LABEL_STYLE,
                 layout=widgets.Layout(width="3.6em"),
@@ -55,17 +60,18 @@ class MoodTimeline(StoredItemWidget):
                 options=week_options,
                 value=None,
                 description=f"{event.label}:",
-                style={"description_width": "22em"},
-                layout=widgets.Layout(width="34em"),
+                **_aligned(),
             )
             control.observe(lambda change, eid=event.id: self._set_event_week(eid, change["new"]), names="value")
             self._event_controls[event.id] = control
         event_options = [("— choose an event —", None)] + [(e.label, e.id) for e in case.events]
+        # Same label column as the event dropdowns: with ipywidgets' default width the long label
+        # squeezed the list to a sliver.
         self._onset = widgets.Dropdown(
-            options=event_options, value=None, description="Linked to the onset:", style=LABEL_STYLE
+            options=event_options, value=None, description="Linked to the onset:", **_aligned()
         )
         self._worsening = widgets.Dropdown(
-            options=event_options, value=None, description="Linked to the clearest worsening:", style=LABEL_STYLE
+            options=event_options, value=None, description="Linked to the clearest worsening:", **_aligned()
         )
         widgets.link((self, "onset"), (self._onset, "value"))
         widgets.link((self, "worsening"), (self._worsening, "value"))
@@ -73,7 +79,7 @@ class MoodTimeline(StoredItemWidget):
         self.add_class("ipt-timeline")
         self._finish(
             [
-                widgets.HTML(heading_html(case.title, case.text)),
+                widgets.HTML(heading_html(case.title, case.text, level=heading_level(mode))),
                 widgets.HTML(
                     "<strong>1. Rate the mood each week</strong> (0 = lowest, 10 = best; drag or use the arrow keys)"
                 ),

@@ -12,7 +12,7 @@ from ..casebook import Transcript
 from ..scoring.transcript import parse_codes, score_transcript, turn_key
 from ..store import ResponseStore
 from ..vocab import TECHNIQUES
-from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html
+from .base import LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, heading_level
 
 
 def turn_html(speaker: str, text: str, number: int | None) -> str:
@@ -35,7 +35,8 @@ class TranscriptCoder(StoredItemWidget):
         self.transcript = transcript
         options = [("— choose a technique —", None)] + [(t.label, t.key) for t in TECHNIQUES.values()]
         self._controls: dict[str, widgets.Dropdown] = {}
-        body: list[widgets.Widget] = [widgets.HTML(heading_html(transcript.title, transcript.context, "Transcript"))]
+        heading = heading_html(transcript.title, transcript.context, "Transcript", heading_level(mode))
+        body: list[widgets.Widget] = [widgets.HTML(heading)]
         number = 0
         for turn in transcript.turns:
             if turn.speaker == "therapist":
