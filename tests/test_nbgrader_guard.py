@@ -86,3 +86,46 @@ def test_the_course_steps_are_switched_on():
     from ipt_widgets.nbgrader_guard import RebuildFromRelease
 
     assert RebuildFromRelease().enabled and GuardPartialCredit().enabled
+
+
+def _exchange_entry(tmp_path, name: str, stamp_text: str):
+    entry = tmp_path / "inbound" / name
+    entry.mkdir(parents=True)
+    (entry / "a.ipynb").write_text("{}")
+    (entry / "timestamp.txt").write_text(stamp_text)
+    return entry
+
+
+def test_collect_uses_the_time_received_when_the_name_is_backdated(tmp_path, caplog):
+    """A trainee can name a folder, and write its timestamp.txt, with any time; the folder's
+    change time is set by the kernel when it reaches the exchange."""
+    import datetime as dt
+
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import parse_utc
+
+    entry = _exchange_entry(tmp_path, "alice+m01+2020-01-01 09:00:00.000000 UTC+abc", "2020-01-01 09:00:00 UTC")
+    collect = SafeCollect(coursedir=CourseDirectory())
+    record = collect._path_to_record(str(entry))
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    assert abs((record["timestamp"] - now).total_seconds()) < 120
+    assert "the time it was received is used" in caplog.text
+    dest = tmp_path / "submitted" / "alice" / "m01"
+    collect.do_copy(str(entry), str(dest))
+    assert abs((parse_utc((dest / "timestamp.txt").read_text()) - now).total_seconds()) < 120
+
+
+def test_collect_keeps_an_honest_name_and_replaces_a_forged_timestamp_file(tmp_path):
+    import datetime as dt
+
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import parse_utc
+
+    honest = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=30)
+    name = f"bob+m01+{honest.strftime('%Y-%m-%d %H:%M:%S.%f')} UTC+abc"
+    entry = _exchange_entry(tmp_path, name, "1999-01-01 00:00:00 UTC")  # the file alone is forged
+    collect = SafeCollect(coursedir=CourseDirectory())
+    assert collect._path_to_record(str(entry))["timestamp"] == honest
+    dest = tmp_path / "submitted" / "bob" / "m01"
+    collect.do_copy(str(entry), str(dest))
+    assert parse_utc((dest / "timestamp.txt").read_text()) == honest

@@ -127,6 +127,30 @@ def test_limits_hold(course):
 
 
 @needs_bwrap
+def test_what_a_kernel_writes_in_all_is_capped(course):
+    """Many files each under the file-size limit: the kernel's folders are tmpfs of a fixed size,
+    and (as root) the scratch folder that holds its sockets takes no new file once they exist."""
+    _, work = course
+    write_many = (
+        "import os\nn = 0\ntry:\n    while n < 400:\n"
+        "        open(os.path.join({where}, f'f{{n}}'), 'wb').write(b'x' * 2**20); n += 1\n"
+        "except OSError as e:\n    print('stopped', n, type(e).__name__)\nelse:\n    print('wrote', n)"
+    )
+    out = run_cells(
+        work,
+        write_many.format(where="os.environ['HOME']"),
+        write_many.format(where="'/tmp'"),
+        write_many.format(where="os.path.dirname(os.environ['HOME'])"),
+    )
+    share = sandbox.SandboxedKernelManager().scratch_limit // 2**20 // (len(sandbox.SCRATCH_SUBDIRS) + 1)
+    for text in out[:2]:
+        assert text.startswith("stopped"), text
+        assert int(text.split()[1]) <= share
+    if os.geteuid() == 0:
+        assert out[2].startswith("stopped 0"), out[2]
+
+
+@needs_bwrap
 def test_a_notebook_that_runs_too_long_is_stopped(course):
     from nbclient.exceptions import DeadKernelError
 
@@ -185,9 +209,16 @@ def test_as_a_normal_user_too(monkeypatch):
         path.chmod(0o777)
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     monkeypatch.setattr(sandbox, "package_roots", lambda: [])
-    limits = {"memory": 2 * 1024**3, "cpu": 60, "fsize": 10**7, "nproc": 4096}
+    for sub in sandbox.SCRATCH_SUBDIRS:
+        (scratch / sub).mkdir()
+    limits = {"memory": 2 * 1024**3, "cpu": 60, "fsize": 10**7, "nproc": 4096, "scratch": 4 * 2**20}
+    program = (
+        "import os; print(os.getuid(), sorted(os.listdir('/')))\n"
+        "try:\n    open(os.environ['HOME'] + '/big', 'wb').write(b'x' * 2**21)\n"
+        "except OSError:\n    print('HOME is capped')"
+    )
     cmd = sandbox.bwrap_command(
-        ["/usr/bin/python3", "-c", "import os; print(os.getuid(), sorted(os.listdir('/')))"],
+        ["/usr/bin/python3", "-c", program],
         cwd=work,
         scratch=scratch,
         cache=None,
@@ -201,3 +232,4 @@ def test_as_a_normal_user_too(monkeypatch):
     assert run.returncode == 0, run.stderr
     uid, listing = run.stdout.split(" ", 1)
     assert uid == "65534" and "'root'" not in listing and "'home'" not in listing
+    assert "HOME is capped" in run.stdout

@@ -71,7 +71,35 @@ class RebuildFromRelease(Preprocessor):
         import nbformat
 
         # Read as nbformat reads a file: multi-line sources joined, as the later steps expect.
-        return nbformat.reads(json.dumps(rebuilt), as_version=4), resources
+        nb = nbformat.reads(json.dumps(rebuilt), as_version=4)
+        _restore_locked_sources(nb, info)
+        return nb, resources
+
+
+def _restore_locked_sources(nb, info: dict) -> None:
+    """Give each locked cell the source nbgrader stored for it at generate_assignment.
+
+    A test cell with hidden tests is released without them, so every clean submission differs
+    from the stored source and nbgrader's OverwriteCells warns "Attribute 'checksum' ... has
+    changed" for each (12 per m01 submission) before putting the stored source back. The
+    notebook here is the release itself, so putting it back first is the same result without a
+    warning that would alarm an instructor; a change OverwriteCells sees now is a real one.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    if not info.get("db_url"):
+        return
+    with Gradebook(info["db_url"]) as gb:
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if not (meta.get("locked") and meta.get("grade_id")):
+                continue
+            try:
+                stored = gb.find_source_cell(meta["grade_id"], info.get("notebook", ""), info.get("assignment", ""))
+            except MissingEntry:
+                continue  # OverwriteCells reports it
+            if stored.locked and stored.cell_type == cell.cell_type:
+                cell.source = stored.source
 
 
 def _carried_notes(trainee: dict) -> list[str]:
@@ -155,6 +183,7 @@ def _special_files(src: str, names: list[str]) -> list[str]:
 # A trainee id becomes a folder name and is shown, unescaped, by nbgrader's own formgrader pages.
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 FUTURE_SLACK = 24 * 3600  # a submission time more than a day ahead is a forgery, not a clock
+BACKDATE_SLACK = 15 * 60  # nbgrader names the folder, then copies the files in: minutes, not hours
 
 
 def _refusal(path: str, username: str, timestamp) -> str:
@@ -176,6 +205,14 @@ def _refusal(path: str, username: str, timestamp) -> str:
     return ""
 
 
+def _received_time(path: str):
+    """When the entry reached the exchange, as naive UTC: its change time, which only the kernel
+    sets (a user can set a file's modification time, never its change time)."""
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(os.lstat(path).st_ctime, dt.timezone.utc).replace(tzinfo=None)
+
+
 def _owner_name(uid: int) -> str | None:
     try:
         import pwd
@@ -195,6 +232,17 @@ class SafeCollect(ExchangeCollect):
     ids; an exchange shared by one user id cannot tell, see README "Security").
     """
 
+    trust_received_time = Bool(
+        True,
+        help="Use the time the exchange received a submission when its name claims an earlier "
+        "one (a trainee can name a folder, not set its change time). Turn off after restoring an "
+        "exchange from a backup, which changes every folder's change time.",
+    ).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._times = {}
+
     def _path_to_record(self, path):
         import datetime as dt
 
@@ -212,6 +260,17 @@ class SafeCollect(ExchangeCollect):
             self.log.error("Not collected: %s (%s).", filename, refused)
             # The oldest possible time: a refused entry never wins over a real one.
             return {"username": username, "filename": filename, "timestamp": dt.datetime.min, "refused": True}
+        received = _received_time(path)
+        if self.trust_received_time and timestamp < received - dt.timedelta(seconds=BACKDATE_SLACK):
+            self.log.warning(
+                "%s: its name says it was submitted at %s, but the exchange received it at %s (UTC); "
+                "the time it was received is used.",
+                filename,
+                timestamp,
+                received,
+            )
+            timestamp = received
+        self._times[filename] = timestamp
         return {"username": username, "filename": filename, "timestamp": timestamp}
 
     def init_src(self):
@@ -238,6 +297,17 @@ class SafeCollect(ExchangeCollect):
             return set(special) | set(nbgrader_ignore(directory, plain))
 
         shutil.copytree(src, dest, symlinks=True, ignore=ignore)
+        when = self._times.get(os.path.basename(src))
+        if when is not None:
+            # The submission's own timestamp.txt is the trainee's to write: the time the
+            # late penalty reads is the one checked above.
+            stamp = os.path.join(dest, "timestamp.txt")
+            if os.path.isdir(stamp) and not os.path.islink(stamp):
+                shutil.rmtree(stamp)
+            elif os.path.lexists(stamp):
+                os.unlink(stamp)
+            with open(stamp, "w", encoding="utf-8") as f:
+                f.write(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
 
 
 # Extension modules shadow the package just as .py files do; nbgrader's ignore list is by name.

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -57,6 +58,8 @@ PASSED_ENV = (
     "PYTHONHASHSEED",
 )
 NOBODY = 65534
+# The kernel's HOME, TMPDIR and IPython folder inside its scratch folder (each a capped tmpfs).
+SCRATCH_SUBDIRS = ("home", "tmp", "ipython")
 
 
 def setting() -> str:
@@ -166,9 +169,11 @@ def bwrap_command(kernel_cmd: list[str], *, cwd: Path, scratch: Path, cache: Pat
         "/proc",
         "--dev",
         "/dev",
-        "--tmpfs",
-        "/tmp",
     ]
+    # Every folder the kernel may fill is a tmpfs of a fixed size: a file-size limit alone lets
+    # it write any number of files. Sticky and writable by all, since as root the kernel is nobody.
+    share = limits["scratch"] // (len(SCRATCH_SUBDIRS) + 1)
+    args += ["--perms", "1777", "--size", str(share), "--tmpfs", "/tmp"]
     args += _system_binds()
     binds = [*package_roots(), cwd, scratch] + ([cache] if cache is not None else [])
     args += _open_parents(binds)
@@ -179,6 +184,8 @@ def bwrap_command(kernel_cmd: list[str], *, cwd: Path, scratch: Path, cache: Pat
     else:
         args += ["--setenv", "IPT_EMBEDDING_CACHE", "off"]
     args += ["--ro-bind", str(cwd), str(cwd), "--bind", str(scratch), str(scratch), "--chdir", str(cwd)]
+    for sub in SCRATCH_SUBDIRS:
+        args += ["--perms", "1777", "--size", str(share), "--tmpfs", str(scratch / sub)]
     env = {
         "HOME": str(scratch / "home"),
         "TMPDIR": str(scratch / "tmp"),
@@ -233,6 +240,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     cpu_limit = Integer(300, help="CPU seconds a graded kernel may use.").tag(config=True)
     file_size_limit = Integer(50 * 1024**2, help="Largest file a graded kernel may write, in bytes.").tag(config=True)
     process_limit = Integer(64, help="Processes a graded kernel may add (threads count too).").tag(config=True)
+    scratch_limit = Integer(256 * 1024**2, help="Bytes a graded kernel may write in all (its tmpfs folders).").tag(
+        config=True
+    )
     notebook_timeout = Float(300.0, help="Wall-clock seconds a graded notebook may take in all.").tag(config=True)
     scratch_root = Unicode("", help="Where scratch folders are made (default: the system's temp).").tag(config=True)
 
@@ -242,10 +252,14 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def _make_scratch(self) -> Path:
         scratch = Path(tempfile.mkdtemp(prefix="ipt-kernel-", dir=self.scratch_root or None))
-        for sub in ("home", "tmp", "ipython"):
+        for sub in SCRATCH_SUBDIRS:
             (scratch / sub).mkdir()
         if os.geteuid() == 0:
-            for path in (scratch, *scratch.iterdir()):
+            # Root owns the folder; the kernel (nobody) may write in it through the group only
+            # until its sockets exist (see _close_scratch), so it cannot fill the disk from there.
+            os.chown(scratch, 0, NOBODY)
+            os.chmod(scratch, 0o770)
+            for path in scratch.iterdir():
                 os.chown(path, NOBODY, NOBODY)
         self._scratch = scratch
         return scratch
@@ -282,6 +296,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             "cpu": self.cpu_limit,
             "fsize": self.file_size_limit,
             "nproc": _user_processes() + self.process_limit,
+            "scratch": self.scratch_limit,
         }
         return bwrap_command(cmd, cwd=cwd, scratch=self._scratch, cache=cache_dir(), limits=limits)
 
@@ -293,10 +308,29 @@ class SandboxedKernelManager(AsyncKernelManager):
             # connection banner on stdout, once per graded notebook; its errors still show on stderr.
             kw["stdout"] = subprocess.DEVNULL
         await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self._sandboxed and os.geteuid() == 0:
+            threading.Thread(target=self._close_scratch, args=(self._scratch,), daemon=True).start()
         if self.notebook_timeout > 0:
             self._timer = threading.Timer(self.notebook_timeout, self._out_of_time)
             self._timer.daemon = True
             self._timer.start()
+
+    def _close_scratch(self, scratch: Path, wait: float = 60.0) -> None:
+        """Once the kernel has made its sockets, take back its right to add files to the folder.
+
+        The kernel binds its five sockets at start-up, before any cell runs; nbgrader connects
+        to them only when they exist. Its later writes then go only to its capped tmpfs folders.
+        """
+        sockets = [
+            f"{self.ip}-{getattr(self, name)}"
+            for name in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+        ]
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and scratch.exists():
+            if all(os.path.exists(path) for path in sockets):
+                os.chmod(scratch, 0o550)
+                return
+            time.sleep(0.02)
 
     def _out_of_time(self) -> None:
         process = getattr(self.provisioner, "process", None)
