@@ -43,29 +43,28 @@ test: $(STAMP) browser-deps sandbox-deps
 check: $(STAMP)
 	$(BIN)/python -m ipt_widgets.check $(PATHS)
 
+# $(call debian_package,COMMAND,PACKAGE,WHAT FOR,WHAT HAPPENS WITHOUT IT): apt-get it when missing,
+# if root and apt-get can; otherwise say what is lost and go on.
+define debian_package
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's $(2) $(3)..."; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); } >/dev/null 2>&1 \
+	      || echo "$(2) could not be installed: $(4)"; \
+	  else \
+	    echo "$(2) is not installed (apt-get install $(2)): $(4)"; \
+	  fi; }
+endef
+
 ## Debian's Chromium for the browser tests (Playwright's own browser download is never used).
 ## Without root or apt-get the browser tests skip and say why.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
-	      || echo "chromium could not be installed: the browser tests will be skipped"; \
-	  else \
-	    echo "chromium is not installed (apt-get install chromium): the browser tests will be skipped"; \
-	  fi; }
+	$(call debian_package,chromium,chromium,for the browser tests,the browser tests will be skipped)
 
 ## Debian's bubblewrap, which sandboxes each graded kernel. Without it grading still works, unsandboxed,
 ## and says so; the sandbox tests skip and say why.
 sandbox-deps:
-	@command -v bwrap >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's bubblewrap for sandboxed grading..."; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; } >/dev/null 2>&1 \
-	      || echo "bubblewrap could not be installed: graded kernels will not be sandboxed"; \
-	  else \
-	    echo "bubblewrap is not installed (apt-get install bubblewrap): graded kernels will not be sandboxed"; \
-	  fi; }
+	$(call debian_package,bwrap,bubblewrap,for sandboxed grading,graded kernels will not be sandboxed)
 
 ## Regenerate exercises/ from solutions/ (commit the result).
 exercises: $(STAMP)
