@@ -76,11 +76,11 @@ HOSTILE = [
 ]
 # Every element the cards and figures draw themselves; anything else came from a trainee.
 OWN_TAGS = {
-    "section", "strong", "p", "em", "q", "ul", "li", "br", "span", "table", "thead", "tbody", "tr", "th", "td",
+    "section", "div", "strong", "p", "em", "q", "ul", "li", "br", "span", "table", "thead", "tbody", "tr", "th", "td",
     "svg", "title", "desc", "circle", "text", "line", "rect", "polyline",
 }  # fmt: skip
 OWN_ATTRIBUTES = {
-    "class", "role", "aria-label", "style", "xmlns", "viewbox", "width", "height", "cx", "cy", "r", "fill",
+    "class", "role", "aria-label", "aria-hidden", "style", "xmlns", "viewbox", "width", "height", "cx", "cy", "r", "fill",
     "stroke", "stroke-width", "stroke-dasharray", "opacity", "x", "y", "x1", "y1", "x2", "y2", "text-anchor",
     "font-size", "font-family", "font-weight", "points", "scope",
 }  # fmt: skip
