@@ -42,7 +42,7 @@ def agreement(path: Path) -> None:
 
     refs, drafts = load_labelled(path)
     scores, ratings, bands, by_kind = [], [], [], {}
-    weak_high, unsafe_high, flagged = [], [], 0
+    weak_high, unsafe_high, flagged, scored = [], [], 0, []
     for d in drafts:
         s = score_draft(d["text"], refs[d["reference"]])
         fraction = s.points / s.max_points
@@ -51,6 +51,8 @@ def agreement(path: Path) -> None:
         bands.append(rating_band(fraction))
         by_kind.setdefault(d["kind"], []).append((fraction, d["rating"]))
         flagged += s.needs_review
+        if not s.needs_review:
+            scored.append((fraction, d["rating"]))
         if fraction >= 0.5 and not s.needs_review:
             if d["rating"] <= 1:
                 weak_high.append(d)
@@ -66,6 +68,13 @@ def agreement(path: Path) -> None:
         f"  unsafe drafts ({', '.join(UNSAFE_KINDS)}) scoring >= 50% without a flag: {len(unsafe_high)} of {n_unsafe}"
     )
     print(f"  drafts sent for review: {flagged} of {len(drafts)}")
+    if len(scored) > 2:
+        f_scores, f_ratings = [p[0] for p in scored], [p[1] for p in scored]
+        f_bands = [rating_band(f) for f in f_scores]
+        print(
+            f"  on the {len(scored)} drafts not sent for review (the scores an instructor would sign unread): "
+            f"Spearman {spearman(f_scores, f_ratings):.3f}, QWK {quadratic_weighted_kappa(f_bands, f_ratings, 4):.3f}"
+        )
     for d in weak_high + [d for d in unsafe_high if d not in weak_high]:
         print(f"    unflagged at >= 50%: {d['reference']} {d['kind']} (rated {d['rating']})")
     exact = sum(b == r for b, r in zip(bands, ratings)) / len(ratings)
