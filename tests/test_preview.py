@@ -23,7 +23,7 @@ def test_a_graded_classification_is_scored_by_its_hidden_test(capsys):
 
 def test_a_practice_case_is_checked_as_its_widget_does(capsys):
     status, out = run(capsys, "p03_cusco_herder", "--answer", "area=grief")
-    assert status == 0 and "Expert answer: Grief." in out and out.rstrip().endswith("Score: 1 of 1")
+    assert status == 0 and "Expert answer: Grief, as you chose." in out and out.rstrip().endswith("Score: 1 of 1")
 
 
 def test_a_transcript_from_turn_codes_and_a_timeline_from_a_file(capsys, tmp_path):

@@ -19,6 +19,11 @@ from tests.scoring.test_free_text_rules import JOAQUIM
         ("I won't ask about it; we will talk about Graça.", "; we will talk about Graça."),
         ("She has not been able to grieve, and they no longer talk.", None),  # the patient's state: kept
         ("It is not your fault.", None),
+        # Dismissals follow what they dismiss: the whole clause goes.
+        ("The timing with the land sale is just a coincidence.", "."),
+        ("Her mood fell after the move, but the move is irrelevant.", "Her mood fell after the move, ."),
+        ("A quarrel does not cause depression; we will talk about work.", "; we will talk about work."),
+        ("The death of her mother is not irrelevant.", None),
     ],
 )
 def test_reversals_are_removed_but_descriptions_of_the_patient_are_kept(sentence, affirmed):

@@ -119,11 +119,31 @@ _REVERSAL = re.compile(
 )
 
 
+# Dismissals come after what they dismiss ("the timing is just a coincidence", "a quarrel does not
+# cause depression", "the marriage is irrelevant"): their scope is the whole clause.
+_DISMISSAL = re.compile(
+    r"\b(?:just|only|merely|simply|purely|pure|mere)\s+(?:a\s+)?coincidence\b|\bcoincidental\b"
+    r"|\b(?:does|did|do|will|would)\s+not\s+(?:cause|explain)\b|\b(?:doesn|didn|don|won|wouldn)['’]t\s+(?:cause|explain)\b"
+    r"|\b(?:is|are|was|were)\s+(?:irrelevant|beside\s+the\s+point|not\s+(?:relevant|important|the\s+point))\b"
+    r"|\b(?:does|do)\s+not\s+matter\b|\b(?:doesn|don)['’]t\s+matter\b"
+)
+_CLAUSE_START = re.compile(r"[,;:()]|\s[–—-]\s")
+
+
 def _scopes(sentence: str, cue: re.Pattern) -> list[tuple[int, int]]:
     spans = []
     for match in cue.finditer(sentence):
         end = re.compile(_CLAUSE_END).search(sentence, match.end() + 1)
         spans.append((match.start(), end.start() if end else len(sentence)))
+    return spans
+
+
+def _dismissed_clauses(sentence: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _DISMISSAL.finditer(sentence):
+        starts = [m.end() for m in _CLAUSE_START.finditer(sentence, 0, match.start())]
+        end = re.compile(_CLAUSE_END).search(sentence, match.end())
+        spans.append((starts[-1] if starts else 0, end.start() if end else len(sentence)))
     return spans
 
 
@@ -134,8 +154,8 @@ def negated_scopes(sentence: str, *, reversal_only: bool = False) -> list[tuple[
     """
     low = sentence.lower()
     if reversal_only:
-        return _scopes(low, _REVERSAL)
-    return _scopes(low, _ANY_NEGATION)
+        return _scopes(low, _REVERSAL) + _dismissed_clauses(low)
+    return _scopes(low, _ANY_NEGATION) + _dismissed_clauses(low)
 
 
 def affirmed_text(sentence: str, *, reversal_only: bool = False) -> str:
