@@ -80,8 +80,8 @@ OWN_TAGS = {
     "svg", "title", "desc", "circle", "text", "line", "rect", "polyline",
 }  # fmt: skip
 OWN_ATTRIBUTES = {
-    "class", "role", "aria-label", "aria-hidden", "style", "xmlns", "viewbox", "width", "height", "cx", "cy", "r", "fill",
-    "stroke", "stroke-width", "stroke-dasharray", "opacity", "x", "y", "x1", "y1", "x2", "y2", "text-anchor",
+    "class", "role", "aria-label", "aria-hidden", "style", "xmlns", "viewbox", "width", "height", "cx", "cy", "r",
+    "fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "x", "y", "x1", "y1", "x2", "y2", "text-anchor",
     "font-size", "font-family", "font-weight", "points", "scope",
 }  # fmt: skip
 
