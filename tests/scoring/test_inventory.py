@@ -133,3 +133,50 @@ def test_two_focus_people_marking_one_earns_half_and_says_who_else():
     score = score_inventory([entry("Erol", "middle", True), entry("Nermin", "middle")], ref, 1)
     assert score.parts["focus"] == 0.5
     assert any("part of the focus" in line and "Erol, Nermin" in line for line in score.feedback)
+
+
+TRANSITION = InventoryReference.from_mapping(
+    {
+        "area": "role_transition",
+        "explanation": "The move to the city.",
+        "people": [
+            {"name": "Jianguo", "relationship": "husband", "circle": "inner", "focus": True},
+            {"name": "Fang", "relationship": "old friend", "circle": "middle", "focus": True},
+            {"name": "Haohao", "relationship": "grandson", "circle": "inner"},
+            {"name": "Xiaoyu", "relationship": "daughter-in-law", "circle": "outer"},
+        ],
+    },
+    "test",
+)
+TRANSITION_PEOPLE = [("Jianguo", "inner"), ("Fang", "middle"), ("Haohao", "inner"), ("Xiaoyu", "outer")]
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        ((), 1.0),  # "no single relationship": the focus is the change itself
+        (("Jianguo",), 1.0),
+        (("Jianguo", "Fang"), 1.0),  # several relationships the change altered
+        (("Jianguo", "Xiaoyu"), 0.5),
+        (("Xiaoyu",), 0.0),
+    ],
+)
+def test_a_transition_accepts_no_single_relationship_or_several_it_altered(marked, expected):
+    entries = [entry(name, circle, name in marked) for name, circle in TRANSITION_PEOPLE]
+    score = score_inventory(entries, TRANSITION, 1)
+    assert score.parts["focus"] == expected
+    if expected < 1:
+        assert any("the change itself" in line and "Jianguo, Fang" in line for line in score.feedback)
+    assert any("marking no one is right" in line for line in score.expert)
+
+
+def test_a_dispute_still_needs_its_one_relationship_marked():
+    entries = [InventoryEntry(e.name, e.relationship, e.circle, focus=False) for e in PERFECT]
+    assert score_inventory(entries, REF, 1).parts["focus"] == 0.0
+
+
+def test_no_one_marked_in_a_padded_transition_inventory_earns_only_the_listing_share():
+    padding = [entry(f"Stranger {n}", "inner") for n in range(9)]
+    entries = [entry(name, circle) for name, circle in TRANSITION_PEOPLE] + padding
+    focus = score_inventory(entries, TRANSITION, 1).parts["focus"]
+    assert focus == pytest.approx((4 + 3) / 13)

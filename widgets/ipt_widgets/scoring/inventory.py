@@ -10,7 +10,11 @@ Rules (the README repeats them):
 * **focus relationship** (30%): of the people the trainee marked as "tied to the problem area",
   the share who are the expert's focus person(s) (precision), times the share of the focus
   person(s) marked (recall): exactly the right one earns 1, the right one plus another 0.5,
-  the right one among ten 0.1;
+  the right one among ten 0.1. In a **role transition** the focus is the change itself, not one
+  relationship (the Guide's transitions have no single "other"), so the expert marks the
+  relationships the change altered, and the trainee earns the focus share by marking no one
+  ("no single relationship", scaled by the listing share below so that padding still costs) or by
+  marking only people the expert marked (precision alone: any number of them);
 * **padding**: up to ``EXTRA_ALLOWANCE`` people who are not in the expert's inventory cost
   nothing (a fuller inventory is good practice). Beyond that, people found and placement are
   multiplied by ``(matched + EXTRA_ALLOWANCE) / listed``: an inventory padded with every name
@@ -197,10 +201,7 @@ def score_inventory(
 ) -> ItemScore:
     """Score an inventory under the module's rules; see the module docstring."""
     check_points(max_points)
-    expert = [f"Problem area: {area_label(reference.area)}. {reference.explanation}".strip()]
-    for person in reference.people:
-        mark = " (tied to the problem area)" if person.focus else ""
-        expert.append(f"{person.name}, {person.relationship}: {CIRCLES[person.circle].lower()}{mark}. {person.note}")
+    expert = _expert_lines(reference)
     if not entries:
         return ItemScore(0.0, max_points, "unanswered", ["No people were entered."], expert, {k: 0.0 for k in WEIGHTS})
 
@@ -225,10 +226,13 @@ def score_inventory(
                 f"{entry.name}: you placed them in the {entry.circle} circle; the expert puts them in the "
                 f"{person.circle} circle. {person.note}".strip()
             )
-    focus, focus_note = _focus_share(entries, reference, matches)
+    listing, listing_note = _listing_share(entries, matches)
+    if reference.area == "role_transition":  # the focus is the change, not one relationship
+        focus, focus_note = _transition_focus_share(entries, reference, matches, listing)
+    else:
+        focus, focus_note = _focus_share(entries, reference, matches)
     if focus_note:
         feedback.append(focus_note)
-    listing, listing_note = _listing_share(entries, matches)
     if listing_note:
         feedback.append(listing_note)
     parts = {
@@ -244,6 +248,21 @@ def score_inventory(
         expert,
         "Your inventory matches the expert's on every key person, circle and focus.",
     )
+
+
+def _expert_lines(reference: InventoryReference) -> list[str]:
+    """The expert's inventory as feedback lines: the area, then one line per person."""
+    expert = [f"Problem area: {area_label(reference.area)}. {reference.explanation}".strip()]
+    transition = reference.area == "role_transition"
+    if transition:
+        expert.append(
+            "The focus is the change itself, not one relationship: marking no one is right, and so is "
+            "marking only relationships the change altered."
+        )
+    for person in reference.people:
+        mark = (" (altered by the change)" if transition else " (tied to the problem area)") if person.focus else ""
+        expert.append(f"{person.name}, {person.relationship}: {CIRCLES[person.circle].lower()}{mark}. {person.note}")
+    return expert
 
 
 def _focus_share(
@@ -265,6 +284,25 @@ def _focus_share(
     if right:
         return share, f"You marked part of the focus: the relationships tied to the problem area are with {names}."
     return 0.0, f"The relationship tied to the problem area ({area_label(reference.area)}) is with {names}."
+
+
+def _transition_focus_share(
+    entries: list[InventoryEntry], reference: InventoryReference, matches: dict[int, int], listing: float
+) -> tuple[float, str]:
+    """A transition's focus: no one marked, or only relationships the change altered, and a note."""
+    focus_refs = {i for i, p in enumerate(reference.people) if p.focus}
+    marked = {i for i, e in enumerate(entries) if e.focus}
+    if not marked:
+        return listing, ""
+    right = {matches[i] for i in focus_refs if i in matches} & marked
+    share = len(right) / len(marked)
+    if share >= 1.0:
+        return 1.0, ""
+    names = ", ".join(reference.people[i].name for i in sorted(focus_refs))
+    return share, (
+        "In a role transition the focus is the change itself, not one relationship: mark no one, or only "
+        f"the relationships the change altered ({names}). You marked {len(marked) - len(right)} other(s) too."
+    )
 
 
 def _listing_share(entries: list[InventoryEntry], matches: dict[int, int]) -> tuple[float, str]:
