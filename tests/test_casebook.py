@@ -66,3 +66,15 @@ def test_bad_files(tmp_path, text, message):
 def test_practice_files_need_answers(tmp_path):
     with pytest.raises(ValueError, match="field 'answer' is missing"):
         load_casebook(write(tmp_path, "inventory: [{id: i, title: T, text: x}]"), require_answers=True, strict=True)
+
+
+def test_transcript_drift_is_read_with_the_codes_and_refused_in_a_released_file(tmp_path):
+    turns = "[{speaker: therapist, text: Hi, technique: off_model}, {speaker: patient, text: Hello}]"
+    practice = f"transcripts:\n- id: t\n  title: T\n  context: x\n  drift: subtle\n  turns: {turns}\n"
+    case = load_casebook(write(tmp_path, practice), require_answers=True).transcripts["t"]
+    assert case.reference.drift == "subtle"
+    released = practice.replace(", technique: off_model", "")
+    with pytest.raises(ValueError, match=r"cases.yaml: transcripts case 't', line 5: field 'drift' belongs with"):
+        load_casebook(write(tmp_path, released), strict=True)
+    with pytest.raises(ValueError, match=r"line 5: field 'drift' is 'mild'; expected one of subtle"):
+        load_casebook(write(tmp_path, practice.replace("subtle", "mild")), require_answers=True, strict=True)

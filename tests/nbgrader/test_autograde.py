@@ -117,7 +117,8 @@ def partial_value(item, index):
         for i, turn in enumerate(turns[half:], start=half + 1):
             accepted = {turn["technique"], *turn.get("also_accept", [])}
             codes[f"t{i}"] = next(t for t in ("directive", "exploratory", "role_play") if t not in accepted)
-        return {"codes": codes}, half / len(turns)
+        weights = [2 if t["technique"] == "missed_risk" else 1 for t in turns]  # a missed risk cue counts double
+        return {"codes": codes}, sum(weights[:half]) / sum(weights)
     raise AssertionError(kind)
 
 

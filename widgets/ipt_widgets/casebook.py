@@ -27,7 +27,7 @@ CASE_FIELDS = {
     "inventory": ("id", "title", "text", "answer"),
     "timeline": ("id", "title", "text", "weeks", "events", "answer"),
     "phq9": ("id", "title", "text", "sessions", "explanation"),
-    "transcripts": ("id", "title", "context", "turns"),
+    "transcripts": ("id", "title", "context", "drift", "turns"),
 }
 TURN_FIELDS = ("speaker", "text", "technique", "also_accept", "explanation")
 
@@ -245,12 +245,22 @@ def _transcript(raw: dict, case_id: str, where: str, require_answers: bool) -> T
     if n_therapist == 0:
         raise ValueError(f"{at(where, raw, 'turns')}: field 'turns' has no therapist turn to code")
     reference = None
+    if "drift" in raw and not codes:
+        # A released (graded) file shows the trainee only the transcript: how its drift reads would
+        # be a hint, so it is marked in the hidden test's reference instead.
+        raise ValueError(
+            f"{at(where, raw, 'drift')}: field 'drift' belongs with the codes: in a practice file with the "
+            "turns' techniques, or in a graded item's hidden reference, never in a released file"
+        )
     if codes or require_answers:
         if uncoded:
             raise ValueError(
                 f"{uncoded[0]}: every therapist turn needs a 'technique' ({len(codes)} of {n_therapist} have one)"
             )
-        reference = TranscriptReference.from_mapping({"turns": codes}, where)
+        ref = LineDict({"turns": codes}, key_lines=getattr(raw, "key_lines", {}))
+        if "drift" in raw:
+            ref["drift"] = raw["drift"]
+        reference = TranscriptReference.from_mapping(ref, where)
     return Transcript(case_id, require_text(raw, "title", where), _text(raw, "context", where), tuple(turns), reference)
 
 

@@ -168,10 +168,30 @@ TECHNIQUES: dict[str, Term] = {
         Term(
             "off_model",
             "Off-model (not IPT)",
-            "CBT restructuring or homework sheets, childhood, dream or transference interpretation, taking sides.",
+            "CBT restructuring or homework sheets, childhood, dream or transference interpretation, taking sides; "
+            "also subtler drift: reassurance, unasked-for advice, losing the interpersonal focus.",
+        ),
+        Term(
+            "missed_risk",
+            "Misses or mishandles risk",
+            "A suicide-risk cue passed over, reassured away, asked about so as to invite 'no', or met with a "
+            "no-suicide contract. A safety failure, not an adherence slip.",
         ),
     )
 }
+MISSED_RISK = "missed_risk"
+# What a missed_risk turn should have been, said in every piece of feedback on one.
+SAFE_RISK_RESPONSE = (
+    "A risk cue is a safety matter, not a question of adherence: whatever the model, acknowledge it, then ask "
+    "directly and calmly about thoughts of suicide, any plan, intent and access to means; make a collaborative "
+    "safety plan with the patient (warning signs, coping steps, people to call, making means safer), never a "
+    "no-suicide contract; and tell your supervisor the same day. Missing it costs twice a normal turn."
+)
+# How a transcript's off-model turns read (marked on every course transcript, so the course's mix can be
+# counted): "subtle" drift goes unremarked by the patient (reassurance, advice, losing the focus, no
+# link of mood to events, ignoring the time limit, interpreting the past); "caricatured" is an obvious
+# off-model move that the patient flags; "none" has no off-model turn.
+TRANSCRIPT_DRIFT: tuple[str, ...] = ("subtle", "caricatured", "none")
 
 # -- PHQ-9 (Kroenke, Spitzer & Williams 2001) -----------------------------------------------------
 
