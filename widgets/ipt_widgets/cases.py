@@ -22,10 +22,29 @@ from typing import Any
 from .itemset import ItemSet
 from .schema import LineDict, at, check_keys, choice_error, line_of, suggestion
 from .schema import load_yaml as _load_yaml
-from .vocab import DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE, normalise_area
+from .vocab import DISPUTE_STAGES, NO_SECONDARY, PROBLEM_AREAS, ROLE_DISPUTE, normalise_area
 
-REFERENCE_FIELDS = ("area", "stage", "explanation", "stage_explanation", "distractors", "stage_feedback")
-CASE_FIELDS = ("id", "title", "text", "answer", "explanation", "stage_explanation", "distractors", "stage_feedback")
+REFERENCE_FIELDS = (
+    "area",
+    "stage",
+    "secondary",
+    "explanation",
+    "stage_explanation",
+    "secondary_explanation",
+    "distractors",
+    "stage_feedback",
+)
+# Fields that sit beside 'answer' in a practice case (the rest of REFERENCE_FIELDS go inside it).
+_BESIDE_ANSWER = (
+    "secondary",
+    "explanation",
+    "stage_explanation",
+    "secondary_explanation",
+    "distractors",
+    "stage_feedback",
+)
+CASE_FIELDS = ("id", "title", "text", "answer", "ask_secondary", *_BESIDE_ANSWER)
+
 # The sections of a module's case file (load_casebook reads the others).
 FILE_SECTIONS = ("cases", "inventory", "timeline", "phq9", "transcripts")
 
@@ -49,6 +68,11 @@ class ClassificationReference:
         Wrong area key -> case-specific reason it is not the primary area.
     stage_feedback
         Wrong stage key -> case-specific reason it is not that stage.
+    secondary
+        For a mixed presentation: the secondary problem area (or ``"none"``), else None (the
+        item asks for the primary area only, as before).
+    secondary_explanation
+        Why that secondary area (or why none).
     """
 
     area: str
@@ -57,6 +81,8 @@ class ClassificationReference:
     stage_explanation: str = ""
     distractors: Mapping[str, str] = field(default_factory=dict)
     stage_feedback: Mapping[str, str] = field(default_factory=dict)
+    secondary: str | None = None
+    secondary_explanation: str = ""
 
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> ClassificationReference:
@@ -95,7 +121,30 @@ class ClassificationReference:
             stage_explanation=_optional_text(data, "stage_explanation", where),
             distractors=distractors,
             stage_feedback=stage_feedback,
+            secondary=_secondary(data, area, where),
+            secondary_explanation=_optional_text(data, "secondary_explanation", where),
         )
+
+
+def _secondary(data: Mapping[str, Any], area: str, where: str) -> str | None:
+    """The reference's secondary area: absent (None), "none", or an area other than the primary."""
+    if "secondary" not in data:
+        if data.get("secondary_explanation"):
+            raise ValueError(
+                f"{at(where, data, 'secondary_explanation')}: field 'secondary_explanation' is set but "
+                "'secondary' is not; give the secondary area (or 'none')"
+            )
+        return None
+    secondary = normalise_area(data["secondary"])
+    choices = [*PROBLEM_AREAS, NO_SECONDARY]
+    if not isinstance(secondary, str) or secondary not in choices:
+        raise choice_error(where, data, "secondary", data["secondary"], choices)
+    if secondary == area:
+        raise ValueError(
+            f"{at(where, data, 'secondary')}: field 'secondary' is {secondary!r}, the same as the primary area; "
+            "a secondary area must differ from it (or be 'none')"
+        )
+    return secondary
 
 
 @dataclass(frozen=True)
@@ -106,6 +155,9 @@ class Case:
     title: str
     text: str
     reference: ClassificationReference | None = None
+    ask_secondary: bool = False
+    """True: the widget asks for a secondary area too (a graded file says so with
+    ``ask_secondary: true``, since its reference is hidden; a practice case's ``secondary`` implies it)."""
 
 
 def load_cases(path: str | Path, *, require_answers: bool = False, strict: bool = False) -> ItemSet:
@@ -174,7 +226,7 @@ def _case(raw: Any, path: str, where: str, require_answers: bool) -> Case:
             check_keys(answer, REFERENCE_FIELDS, f"{where}, field 'answer'")
             # explanation and feedback sit beside 'answer' in a case; each keeps its own line.
             merged = LineDict(answer, line=line_of(answer), key_lines=getattr(answer, "key_lines", {}))
-            for key in REFERENCE_FIELDS[2:]:
+            for key in _BESIDE_ANSWER:
                 if key in raw:
                     merged[key] = raw[key]
                     merged.key_lines[key] = line_of(raw, key)
@@ -184,7 +236,17 @@ def _case(raw: Any, path: str, where: str, require_answers: bool) -> Case:
         raise ValueError(f"{at(where, raw)}: field 'answer' is missing (practice cases need one)")
     if require_answers and reference is not None:
         _check_complete_feedback(reference, where, raw)
-    return Case(id=case_id, title=raw["title"].strip(), text=raw["text"].strip(), reference=reference)
+    ask = raw.get("ask_secondary", False)
+    if not isinstance(ask, bool):
+        raise ValueError(f"{at(where, raw, 'ask_secondary')}: field 'ask_secondary' must be true or false, got {ask!r}")
+    if reference is not None and ask and reference.secondary is None:
+        raise ValueError(
+            f"{at(where, raw, 'ask_secondary')}: field 'ask_secondary' is true but the answer has no 'secondary'"
+        )
+    ask = ask or (reference is not None and reference.secondary is not None)
+    return Case(
+        id=case_id, title=raw["title"].strip(), text=raw["text"].strip(), reference=reference, ask_secondary=ask
+    )
 
 
 def load_yaml(text: str) -> Any:
@@ -218,6 +280,8 @@ def _check_complete_feedback(ref: ClassificationReference, where: str, raw: Any 
     if missing:
         place = at(where, raw, "distractors" if raw is not None and "distractors" in raw else None)
         raise ValueError(f"{place}: field 'distractors' has no feedback for {', '.join(missing)}")
+    if ref.secondary is not None and not ref.secondary_explanation:
+        raise ValueError(f"{at(where, raw)}: field 'secondary_explanation' is missing (the case has a 'secondary')")
     if ref.area == ROLE_DISPUTE:
         missing = [s for s in DISPUTE_STAGES if s != ref.stage and s not in ref.stage_feedback]
         if missing:

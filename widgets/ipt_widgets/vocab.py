@@ -58,6 +58,9 @@ PROBLEM_AREAS: dict[str, Term] = {
     )
 }
 
+# A mixed presentation's "no secondary area" choice (and a reference's key for it).
+NO_SECONDARY = "none"
+
 DISPUTE_STAGES: dict[str, Term] = {
     t.key: t
     for t in (
@@ -127,6 +130,11 @@ def area_label(key: str | None) -> str:
         return "—"
     term = PROBLEM_AREAS.get(key)
     return term.label if term else str(key)
+
+
+def secondary_label(key: str | None) -> str:
+    """Return the display label of a secondary-area choice ("none" included)."""
+    return "None" if key == NO_SECONDARY else area_label(key)
 
 
 def stage_label(key: str | None) -> str:

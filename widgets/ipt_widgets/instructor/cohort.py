@@ -73,7 +73,8 @@ def manual_answers(source_dir: Path) -> dict[str, str]:
 def strong_value(item: dict[str, Any]) -> Any:
     ref, kind = item["reference"], item["kind"]
     if kind == "classification":
-        return {"area": ref["area"], "stage": ref.get("stage"), "rationale": "The onset follows the key event."}
+        value = {"area": ref["area"], "stage": ref.get("stage"), "rationale": "The onset follows the key event."}
+        return value | ({"secondary": ref["secondary"]} if "secondary" in ref else {})
     if kind == "inventory":
         return {
             "people": [

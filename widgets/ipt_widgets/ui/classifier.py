@@ -1,6 +1,7 @@
 """VignetteClassifier: read a case, choose its primary IPT problem area (and dispute stage).
 
-The widget's data are its traits (``area``, ``stage``, ``rationale``); the controls are linked
+A case that asks for it (a mixed presentation) gets a second radio group, the secondary area
+or "none". The widget's data are its traits (``area``, ``stage``, ``secondary``, ``rationale``); the controls are linked
 to them. Setting a trait from Python is the same as clicking, which is what the tests and the
 solution cells do (``answer(...)``), as ``Button.click()`` does for a button.
 """
@@ -14,7 +15,7 @@ from ..cases import Case
 from ..feedback import classification_card
 from ..scoring.classification import ClassificationAnswer, parse_classification, score_classification
 from ..store import ResponseStore
-from ..vocab import DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE
+from ..vocab import DISPUTE_STAGES, NO_SECONDARY, PROBLEM_AREAS, ROLE_DISPUTE
 from .base import GRADED, LABEL_STYLE, PRACTICE, StoredItemWidget, heading_html, heading_level
 
 __all__ = ["VignetteClassifier", "PRACTICE", "GRADED", "vignette_html"]
@@ -41,6 +42,7 @@ class VignetteClassifier(StoredItemWidget):
     area = Unicode(None, allow_none=True).tag(sync=True)
     stage = Unicode(None, allow_none=True).tag(sync=True)
     rationale = Unicode("").tag(sync=True)
+    secondary = Unicode(None, allow_none=True).tag(sync=True)
 
     def __init__(self, case: Case, store: ResponseStore, mode: str = PRACTICE, **kwargs):
         super().__init__(case.id, case.title, store, mode, case.reference is not None, **kwargs)
@@ -58,6 +60,14 @@ class VignetteClassifier(StoredItemWidget):
             style=LABEL_STYLE,
             layout=widgets.Layout(display="none"),
         )
+        # Shown only for a case that asks for it, so every other case looks exactly as before.
+        self._secondary_control = widgets.RadioButtons(
+            options=[(t.label, t.key) for t in PROBLEM_AREAS.values()] + [("None", NO_SECONDARY)],
+            value=None,
+            description="Secondary problem area:",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(display=None if case.ask_secondary else "none"),
+        )
         self._rationale_control = widgets.Textarea(
             description="Your rationale:",
             placeholder="One or two sentences: which facts in the case point to this area?",
@@ -67,12 +77,14 @@ class VignetteClassifier(StoredItemWidget):
         widgets.link((self, "area"), (self._area_control, "value"))
         widgets.link((self, "stage"), (self._stage_control, "value"))
         widgets.link((self, "rationale"), (self._rationale_control, "value"))
+        widgets.link((self, "secondary"), (self._secondary_control, "value"))
         self.add_class("ipt-vignette-classifier")
         self._finish(
             [
                 widgets.HTML(value=vignette_html(case, heading_level(mode))),
                 self._area_control,
                 self._stage_control,
+                self._secondary_control,
                 self._rationale_control,
             ]
         )
@@ -89,24 +101,43 @@ class VignetteClassifier(StoredItemWidget):
             raise ValueError(f"stage must be one of {', '.join(DISPUTE_STAGES)}, got {proposal['value']!r}")
         return proposal["value"]
 
+    @validate("secondary")
+    def _valid_secondary(self, proposal):
+        choices = (*PROBLEM_AREAS, NO_SECONDARY)
+        if proposal["value"] is not None and proposal["value"] not in choices:
+            raise ValueError(f"secondary must be one of {', '.join(choices)}, got {proposal['value']!r}")
+        return proposal["value"]
+
     @observe("area")
     def _show_stage_for_disputes(self, change):
         self._stage_control.layout.display = None if change["new"] == ROLE_DISPUTE else "none"
 
-    @observe("area", "stage", "rationale")
+    @observe("area", "stage", "secondary", "rationale")
     def _on_trait_change(self, change):
         self._changed()
 
     @property
     def value(self) -> ClassificationAnswer:
-        """The current answer (the stage only counts for a role dispute)."""
+        """The current answer (the stage only counts for a role dispute, the secondary area only
+        for a case that asks for it)."""
         stage = self.stage if self.area == ROLE_DISPUTE else None
-        return ClassificationAnswer(area=self.area, stage=stage, rationale=self.rationale)
+        secondary = self.secondary if self.case.ask_secondary else None
+        return ClassificationAnswer(area=self.area, stage=stage, rationale=self.rationale, secondary=secondary)
 
-    def answer(self, area: str | None = None, stage: str | None = None, rationale: str | None = None) -> None:
+    def answer(
+        self,
+        area: str | None = None,
+        stage: str | None = None,
+        rationale: str | None = None,
+        secondary: str | None = None,
+    ) -> None:
         """Set the answer from Python, exactly as the controls would (and so save it)."""
         if rationale is not None:
             self.rationale = rationale
+        if secondary is not None:
+            if not self.case.ask_secondary:
+                raise ValueError(f"case {self.case.id!r} does not ask for a secondary area")
+            self.secondary = secondary
         if stage is not None:
             self.stage = stage
         if area is not None:
@@ -127,6 +158,7 @@ class VignetteClassifier(StoredItemWidget):
         answer, problem = parse_classification(value)
         if answer is not None:
             self.rationale = answer.rationale
+            self.secondary = answer.secondary if self.case.ask_secondary else None
             self.stage = answer.stage
             self.area = answer.area
         return problem
