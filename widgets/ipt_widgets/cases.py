@@ -22,24 +22,39 @@ from typing import Any
 from .itemset import ItemSet
 from .schema import LineDict, at, check_keys, choice_error, line_of, suggestion
 from .schema import load_yaml as _load_yaml
-from .vocab import DISPUTE_STAGES, NO_SECONDARY, PROBLEM_AREAS, ROLE_DISPUTE, normalise_area
+from .vocab import (
+    DISPUTE_STAGES,
+    NO_SECONDARY,
+    NOT_INDICATED,
+    NOT_INDICATED_REASONS,
+    PROBLEM_AREAS,
+    ROLE_DISPUTE,
+    normalise_area,
+)
+
+# What the classifier offers as the primary answer: the four areas, then "not IPT now".
+CLASSIFIER_CHOICES: dict[str, object] = {**PROBLEM_AREAS, NOT_INDICATED: None}
 
 REFERENCE_FIELDS = (
     "area",
     "stage",
     "secondary",
+    "not_indicated_reason",
     "explanation",
     "stage_explanation",
     "secondary_explanation",
+    "reason_explanation",
     "distractors",
     "stage_feedback",
 )
 # Fields that sit beside 'answer' in a practice case (the rest of REFERENCE_FIELDS go inside it).
 _BESIDE_ANSWER = (
     "secondary",
+    "not_indicated_reason",
     "explanation",
     "stage_explanation",
     "secondary_explanation",
+    "reason_explanation",
     "distractors",
     "stage_feedback",
 )
@@ -73,6 +88,11 @@ class ClassificationReference:
         item asks for the primary area only, as before).
     secondary_explanation
         Why that secondary area (or why none).
+    not_indicated_reason
+        When ``area`` is ``"not_indicated"`` (IPT is not the treatment to start now): why, one of
+        :data:`ipt_widgets.vocab.NOT_INDICATED_REASONS`; else None.
+    reason_explanation
+        What in the case calls for that referral or treatment first.
     """
 
     area: str
@@ -83,6 +103,8 @@ class ClassificationReference:
     stage_feedback: Mapping[str, str] = field(default_factory=dict)
     secondary: str | None = None
     secondary_explanation: str = ""
+    not_indicated_reason: str | None = None
+    reason_explanation: str = ""
 
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> ClassificationReference:
@@ -91,8 +113,8 @@ class ClassificationReference:
             raise ValueError(f"{where}: expected a mapping with at least 'area', got {type(data).__name__}")
         check_keys(data, REFERENCE_FIELDS, where)
         area = normalise_area(data.get("area"))
-        if not isinstance(area, str) or area not in PROBLEM_AREAS:
-            raise choice_error(where, data, "area", data.get("area"), PROBLEM_AREAS)
+        if not isinstance(area, str) or area not in CLASSIFIER_CHOICES:
+            raise choice_error(where, data, "area", data.get("area"), CLASSIFIER_CHOICES)
         stage = data.get("stage")
         if area == ROLE_DISPUTE:
             if not isinstance(stage, str) or stage not in DISPUTE_STAGES:
@@ -102,7 +124,7 @@ class ClassificationReference:
             raise ValueError(
                 f"{at(where, data, 'stage')}: field 'stage' is set ({stage!r}) but only a role dispute has a stage"
             )
-        distractors = _text_map(data, "distractors", where, PROBLEM_AREAS)
+        distractors = _text_map(data, "distractors", where, CLASSIFIER_CHOICES)
         if area in distractors:
             raise ValueError(
                 f"{at(where, data.get('distractors'), area)}: field 'distractors' has an entry for the right answer "
@@ -123,7 +145,31 @@ class ClassificationReference:
             stage_feedback=stage_feedback,
             secondary=_secondary(data, area, where),
             secondary_explanation=_optional_text(data, "secondary_explanation", where),
+            not_indicated_reason=_reason(data, area, where),
+            reason_explanation=_optional_text(data, "reason_explanation", where),
         )
+
+
+def _reason(data: Mapping[str, Any], area: str, where: str) -> str | None:
+    """Why IPT is not for now: required when the answer is "not_indicated", refused otherwise."""
+    reason = data.get("not_indicated_reason")
+    if area != NOT_INDICATED:
+        for key in ("not_indicated_reason", "reason_explanation"):
+            if data.get(key) is not None:
+                raise ValueError(
+                    f"{at(where, data, key)}: field {key!r} is set but the answer is {area!r}; "
+                    f"only an answer of {NOT_INDICATED!r} has a reason"
+                )
+        return None
+    if not isinstance(reason, str) or reason not in NOT_INDICATED_REASONS:
+        need = f"an answer of {NOT_INDICATED!r} needs one of {', '.join(NOT_INDICATED_REASONS)}"
+        raise choice_error(where, data, "not_indicated_reason", reason, NOT_INDICATED_REASONS, need)
+    if "secondary" in data:
+        raise ValueError(
+            f"{at(where, data, 'secondary')}: field 'secondary' is set but the answer is {NOT_INDICATED!r}; "
+            "a case where IPT should not start now has no problem areas to rank"
+        )
+    return reason
 
 
 def _secondary(data: Mapping[str, Any], area: str, where: str) -> str | None:
@@ -222,6 +268,8 @@ def _case(raw: Any, path: str, where: str, require_answers: bool) -> Case:
     reference = None
     if "answer" in raw:
         answer = raw["answer"]
+        if isinstance(answer, str):  # "answer: not_indicated", short for "answer: {area: not_indicated}"
+            answer = LineDict({"area": answer}, line=line_of(raw, "answer"), key_lines={"area": line_of(raw, "answer")})
         if isinstance(answer, Mapping):
             check_keys(answer, REFERENCE_FIELDS, f"{where}, field 'answer'")
             # explanation and feedback sit beside 'answer' in a case; each keeps its own line.
@@ -280,6 +328,8 @@ def _check_complete_feedback(ref: ClassificationReference, where: str, raw: Any 
     if missing:
         place = at(where, raw, "distractors" if raw is not None and "distractors" in raw else None)
         raise ValueError(f"{place}: field 'distractors' has no feedback for {', '.join(missing)}")
+    if ref.area == NOT_INDICATED and not ref.reason_explanation:
+        raise ValueError(f"{at(where, raw)}: field 'reason_explanation' is missing (the answer is 'not_indicated')")
     if ref.secondary is not None and not ref.secondary_explanation:
         raise ValueError(f"{at(where, raw)}: field 'secondary_explanation' is missing (the case has a 'secondary')")
     if ref.area == ROLE_DISPUTE:
@@ -295,7 +345,7 @@ def _text_map(data: Mapping[str, Any], name: str, where: str, allowed: Mapping[s
         raise ValueError(f"{at(where, data, name)}: field {name!r} must be a mapping of choice -> feedback text")
     out = {}
     for key, text in value.items():
-        choice = normalise_area(key) if allowed is PROBLEM_AREAS else key
+        choice = normalise_area(key) if allowed is CLASSIFIER_CHOICES else key
         if not isinstance(choice, str) or choice not in allowed:
             raise ValueError(
                 f"{at(where, value, key)}: field {name!r} has an unknown key {key!r}; expected one of "

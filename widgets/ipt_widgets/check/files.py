@@ -27,6 +27,8 @@ ANSWER_KEYS = {
         "explanation",
         "stage_explanation",
         "secondary_explanation",
+        "not_indicated_reason",
+        "reason_explanation",
         "distractors",
         "stage_feedback",
     ),

@@ -30,6 +30,7 @@ _WRONG_AREA = {
     "role_transition": "grief",
     "role_dispute": "grief",
     "interpersonal_deficits": "role_transition",
+    "not_indicated": "role_transition",
 }
 
 
@@ -74,7 +75,10 @@ def strong_value(item: dict[str, Any]) -> Any:
     ref, kind = item["reference"], item["kind"]
     if kind == "classification":
         value = {"area": ref["area"], "stage": ref.get("stage"), "rationale": "The onset follows the key event."}
-        return value | ({"secondary": ref["secondary"]} if "secondary" in ref else {})
+        for key in ("secondary", "not_indicated_reason"):
+            if key in ref:
+                value[key] = ref[key]
+        return value
     if kind == "inventory":
         return {
             "people": [

@@ -16,6 +16,16 @@ is what the therapist keeps in view. A trainee who swaps the two (the expert's s
 primary and its primary as secondary) has recognised both areas but not which drives the
 episode: the secondary share only. A reference without ``secondary`` scores exactly as above.
 
+The fifth choice, ``not_indicated`` ("Not IPT now: refer or treat first"), comes with a reason
+(bipolar history, psychotic features, substance dependence, acute risk, other):
+
+* a case where IPT should not start now: the right reason earns full points, a wrong or missing
+  reason ``REASON_SHARE`` (half): seeing that IPT must wait is the safety decision, the reason
+  decides where the patient goes; any problem area earns 0, with what in the case calls for
+  referral or treatment first;
+* a case where IPT can go ahead: ``not_indicated`` earns 0, with why IPT can proceed (and what
+  runs alongside it, such as a safety plan).
+
 The rationale is not scored here: it is shown beside the expert's explanation so the trainee
 (and the instructor, in formgrader) can compare them.
 """
@@ -25,14 +35,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cases import ClassificationReference
+from ..cases import CLASSIFIER_CHOICES, ClassificationReference
 from ..vocab import (
     AREA_PITFALLS,
     DISPUTE_STAGES,
     NO_SECONDARY,
+    NOT_INDICATED,
+    NOT_INDICATED_REASONS,
     PROBLEM_AREAS,
     ROLE_DISPUTE,
     area_label,
+    reason_label,
     stage_label,
 )
 from .base import is_choice, is_finite_number
@@ -41,6 +54,7 @@ SECONDARY_CHOICES = (*PROBLEM_AREAS, NO_SECONDARY)
 
 AREA_SHARE_OF_DISPUTE = 0.5
 PRIMARY_SHARE = 0.7
+REASON_SHARE = 0.5
 MAX_RATIONALE_CHARS = 5_000
 
 
@@ -52,12 +66,15 @@ class ClassificationAnswer:
     stage: str | None = None
     rationale: str = ""
     secondary: str | None = None
+    not_indicated_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The form kept in the response store ("secondary" only when one was chosen)."""
+        """The form kept in the response store ("secondary" and "not_indicated_reason" only when chosen)."""
         out: dict[str, Any] = {"area": self.area, "stage": self.stage, "rationale": self.rationale}
         if self.secondary is not None:
             out["secondary"] = self.secondary
+        if self.not_indicated_reason is not None:
+            out["not_indicated_reason"] = self.not_indicated_reason
         return out
 
 
@@ -76,6 +93,7 @@ class ClassificationScore:
     stage_correct: bool | None
     feedback: list[str] = field(default_factory=list)
     secondary_correct: bool | None = None
+    reason_correct: bool | None = None
 
 
 def parse_classification(value: Any) -> tuple[ClassificationAnswer | None, str | None]:
@@ -91,16 +109,21 @@ def parse_classification(value: Any) -> tuple[ClassificationAnswer | None, str |
     area = value.get("area")
     stage = value.get("stage")
     rationale = value.get("rationale", "")
-    if area is not None and not is_choice(area, PROBLEM_AREAS):
-        return None, f"the saved problem area {str(area)[:40]!r} is not one of the four IPT problem areas"
+    if area is not None and not is_choice(area, CLASSIFIER_CHOICES):
+        return None, (
+            f"the saved problem area {str(area)[:40]!r} is not one of the four IPT problem areas or {NOT_INDICATED!r}"
+        )
     if stage is not None and not is_choice(stage, DISPUTE_STAGES):
         return None, f"the saved dispute stage {str(stage)[:40]!r} is not an IPT dispute stage"
     secondary = value.get("secondary")
     if secondary is not None and not is_choice(secondary, SECONDARY_CHOICES):
         return None, f"the saved secondary area {str(secondary)[:40]!r} is not an IPT problem area or 'none'"
+    reason = value.get("not_indicated_reason")
+    if reason is not None and not is_choice(reason, NOT_INDICATED_REASONS):
+        return None, f"the saved reason {str(reason)[:40]!r} is not one of {', '.join(NOT_INDICATED_REASONS)}"
     if not isinstance(rationale, str):
         rationale = ""
-    answer = ClassificationAnswer(area, stage, rationale[:MAX_RATIONALE_CHARS], secondary)
+    answer = ClassificationAnswer(area, stage, rationale[:MAX_RATIONALE_CHARS], secondary, reason)
     return answer, None
 
 
@@ -138,13 +161,12 @@ def _score_primary(
     """The primary area (and a dispute's stage), worth ``max_points``."""
     feedback: list[str] = []
     if answer.area != reference.area:
-        feedback.append(
-            f"You chose {area_label(answer.area)}. "
-            + reference.distractors.get(answer.area, AREA_PITFALLS[answer.area])
-        )
+        feedback.append(f"You chose {area_label(answer.area)}. " + _why_not(answer.area, reference))
         return ClassificationScore(0.0, max_points, "incorrect", False, None, feedback)
 
     feedback.append(_confirm_area(answer.area, reference.explanation))
+    if reference.area == NOT_INDICATED:
+        return _score_reason(answer, reference, max_points, feedback)
     if reference.area != ROLE_DISPUTE:
         return ClassificationScore(float(max_points), max_points, "correct", True, None, feedback)
 
@@ -160,6 +182,36 @@ def _score_primary(
         feedback.append(f"You chose the {stage_label(answer.stage)} stage. {why_not}")
     points = round(max_points * AREA_SHARE_OF_DISPUTE, 4)
     return ClassificationScore(points, max_points, "partial", True, False, feedback)
+
+
+def _why_not(chosen: str, reference: ClassificationReference) -> str:
+    """Why ``chosen`` is wrong: the case's own feedback, else what the case calls for, else the pitfall."""
+    if chosen in reference.distractors:
+        return reference.distractors[chosen]
+    if reference.area == NOT_INDICATED:
+        why = reference.reason_explanation or reference.explanation
+        return (
+            f"IPT is not the treatment to start now ({reason_label(reference.not_indicated_reason).lower()}): {why}"
+        ).strip()
+    return AREA_PITFALLS[chosen]
+
+
+def _score_reason(
+    answer: ClassificationAnswer, reference: ClassificationReference, max_points: float, feedback: list[str]
+) -> ClassificationScore:
+    """A case where IPT must wait: the reason decides the rest of the points."""
+    expected, chosen = reference.not_indicated_reason, answer.not_indicated_reason
+    why = reference.reason_explanation
+    if chosen == expected:
+        feedback.append(f"{reason_label(expected)} is the reason. {why}".strip())
+        return ClassificationScore(float(max_points), max_points, "correct", True, None, feedback, reason_correct=True)
+    if chosen is None:
+        mine = "You did not say why IPT should wait"
+    else:
+        mine = f"You gave the reason “{reason_label(chosen).lower()}”"
+    feedback.append(f"{mine}; the reason here is {reason_label(expected).lower()}. {why}".strip())
+    points = round(max_points * REASON_SHARE, 4)
+    return ClassificationScore(points, max_points, "partial", True, None, feedback, reason_correct=False)
 
 
 def _score_secondary(
@@ -200,6 +252,8 @@ def _expert_secondary(key: str | None) -> str:
 def _confirm_area(area: str, explanation: str) -> str:
     """ "Grief is the primary area." then the explanation, unless its first sentence already says so
     ("The primary area is a role dispute."): the same sentence twice reads as a slip."""
+    if area == NOT_INDICATED:
+        return f"Right: IPT is not the treatment to start now. {explanation}".strip()
     first = explanation.split(". ")[0].lower()
     if area_label(area).lower() in first and "primary" in first:
         return explanation.strip()
