@@ -76,6 +76,8 @@ P03 = "course/cases/03_grief.yaml"
 P04 = "course/cases/04_role_disputes.yaml"
 G03 = "solutions/m03_grief/cases.yaml"
 G02 = "solutions/m02_initial_phase/cases.yaml"
+P02F = "course/cases/02_initial_phase_suitability.yaml"
+G02F = "solutions/m02_initial_phase/suitability.yaml"
 FIRST_REF = "reference={'area': 'grief',\n     'explanation': "
 TAGS = "g03_bihar_widow_problem_area"
 
@@ -282,6 +284,70 @@ MUTATIONS = [
         "card title numbered apart from its heading",
         lambda r: replace(r, M03, "title='Case 2: Ana", "title='Case 3: Ana"),
         [M03, "g03_bogota_stillbirth_problem_area", "'Case 3' under the heading 'Case 2'"],
+    ),
+    # mixed presentations: a secondary area graded must be asked for, and the reverse
+    (
+        "graded secondary not asked for",
+        lambda r: replace(
+            r, M03, FIRST_REF, "reference={'area': 'grief', 'secondary': 'role_dispute',\n     'explanation': "
+        ),
+        [M03, "g03_bihar_widow", "field 'secondary' is graded", "ask_secondary: true"],
+    ),
+    (
+        "graded case asks for a secondary never graded",
+        lambda r: replace(r, G03, "- id: g03_bihar_widow\n", "- id: g03_bihar_widow\n  ask_secondary: true\n"),
+        [M03, "g03_bihar_widow", "asks for a secondary area", "no field 'secondary'"],
+    ),
+    (
+        "practice secondary the same as the primary",
+        lambda r: replace(r, P03, "    area: grief\n", "    area: grief\n    secondary: grief\n"),
+        [P03, "line 19", "field 'secondary' is 'grief'", "same as the primary"],
+    ),
+    (
+        "practice secondary misspelt",
+        lambda r: replace(r, P03, "    area: grief\n", "    area: grief\n    secondary: role_disput\n"),
+        [P03, "line 19", "field 'secondary' is 'role_disput'", "did you mean 'role_dispute'"],
+    ),
+    (
+        "practice secondary without its explanation",
+        lambda r: replace(r, P03, "    area: grief\n", "    area: grief\n    secondary: role_dispute\n"),
+        [P03, "p03_cusco_herder", "field 'secondary_explanation' is missing"],
+    ),
+    # "Not IPT now": a reason id must be one of the five, in practice files and hidden tests alike
+    (
+        "practice reason id misspelt",
+        lambda r: replace(r, P02F, "  not_indicated_reason: bipolar\n", "  not_indicated_reason: bipolor\n"),
+        [P02F, "line 47", "field 'not_indicated_reason' is 'bipolor'", "did you mean 'bipolar'"],
+    ),
+    (
+        "practice reason id unknown",
+        lambda r: replace(r, P02F, "    not_indicated_reason: substance\n", "    not_indicated_reason: alcohol\n"),
+        [P02F, "line 74", "field 'not_indicated_reason' is 'alcohol'", "needs one of bipolar, psychosis"],
+    ),
+    (
+        "graded reason id unknown",
+        lambda r: replace(r, M02, "'not_indicated_reason': 'bipolar'", "'not_indicated_reason': 'mania'"),
+        [M02, "fit_g04_reykjavik_nurse", "field 'not_indicated_reason' is 'mania'", "needs one of"],
+    ),
+    (
+        "graded reason missing",
+        lambda r: replace(r, M02, "'not_indicated_reason': 'psychosis',", ""),
+        [M02, "fit_g05_bamako_group_member", "field 'not_indicated_reason' is None"],
+    ),
+    (
+        "reason released to trainees",
+        lambda r: replace(
+            r,
+            G02F,
+            "- id: fit_g01_san_antonio_widow\n",
+            "- id: fit_g01_san_antonio_widow\n  not_indicated_reason: other\n",
+        ),
+        [G02F, "line 5", "field 'not_indicated_reason' holds the expert answer"],
+    ),
+    (
+        "practice reason_explanation misspelt",
+        lambda r: replace(r, P02F, "  reason_explanation: |", "  reason_explanaton: |"),
+        [P02F, "line 50", "'reason_explanaton'", "did you mean 'reason_explanation'"],
     ),
     (
         "stale README count",
