@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_markdown_cell
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, TOKEN, chromium_path, require_browser, running_lab
+from tests.browser.conftest import ARTIFACTS, TOKEN, require_browser, running_lab
 from tests.nbgrader.conftest import make_course_copy, run_nbgrader, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -115,13 +115,9 @@ def hostile_course(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(hostile_course):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(hostile_course, browser):
+    # The session's browser: a second sync Playwright in one thread refuses to start.
+    return browser
 
 
 @pytest.fixture

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import TOKEN, saved, shot, wait_for
+from tests.browser.conftest import ARTIFACTS, TOKEN, saved, shot, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def run_all(page) -> None:
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        # A dialog would swallow the click: say which, so a failure names its cause.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "unexpected_dialog.png"))
+        raise AssertionError(f"a JupyterLab dialog is open: {dialog.first.inner_text()[:500]!r}")
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).click()
 
