@@ -228,7 +228,7 @@ def _answered(answer: PHQ9Answer | None) -> bool:
 
 def _cap_unsafe(result: ItemScore) -> ItemScore:
     """An unsafe risk decision cannot pass: at most half the item's points."""
-    cap = round(UNSAFE_CAP * result.max_points, 4)
+    cap = UNSAFE_CAP * result.max_points  # not rounded: rounding up could pass the cap
     if result.points <= cap:
         return result
     return replace(result, points=cap, verdict=verdict_for(cap, result.max_points, True))
