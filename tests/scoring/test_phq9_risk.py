@@ -70,6 +70,9 @@ def test_monitor_where_risk_calls_for_action_never_passes():
     assert one_miss.points <= 2.5
     text = " ".join(one_miss.feedback)
     assert "never left to routine monitoring" in text and "at most half its points" in text
+    assert "The total fell at this session, but a falling total does not lower the risk" in text
+    plan = " ".join(score_phq9(answer(risk=("monitor", "ask_and_plan", "monitor")), REF, LABELS, 5).feedback)
+    assert plan.count("The total fell at this session") == 1  # session 16: 7 after 10
 
 
 def test_feedback_says_what_item_9_and_the_facts_call_for_and_why():

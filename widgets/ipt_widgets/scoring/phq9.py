@@ -206,7 +206,8 @@ def score_phq9(answer: PHQ9Answer | None, reference: PHQ9Reference, labels: list
     risk = None
     if reference.risk:
         chosen = answer.risk or (None,) * len(labels)
-        risk = score_risk(chosen, reference.risk, [s[SAFETY_ITEM] for s in reference.sessions], labels)
+        item9 = [s[SAFETY_ITEM] for s in reference.sessions]
+        risk = score_risk(chosen, reference.risk, item9, labels, truth["totals"])
         parts[PHQ9_RISK_PART] = risk.fraction
         feedback += risk.feedback
     result = finish(

@@ -102,14 +102,22 @@ def expert_line(decisions: Sequence[RiskDecision], item9: Sequence[int], labels:
 
 
 def score_risk(
-    chosen: Sequence[str | None], decisions: Sequence[RiskDecision], item9: Sequence[int], labels: Sequence[str]
+    chosen: Sequence[str | None],
+    decisions: Sequence[RiskDecision],
+    item9: Sequence[int],
+    labels: Sequence[str],
+    totals: Sequence[int] = (),
 ) -> RiskResult:
-    """Credit for the risk decisions, whether any was an unsafe miss, and what each wrong one teaches."""
+    """Credit for the risk decisions, whether any was an unsafe miss, and what each wrong one teaches.
+    ``totals`` (the true totals) let the feedback name a total that fell while risk rose."""
     weights = [ACTION_WEIGHT if d.action != "monitor" else 1 for d in decisions]
     credits = [CREDIT[d.action].get(c, 0.0) if c else 0.0 for c, d in zip(chosen, decisions)]
     unsafe = any(c == "monitor" and d.action != "monitor" for c, d in zip(chosen, decisions))
     fraction = 0.0 if unsafe else sum(w * c for w, c in zip(weights, credits)) / sum(weights)
-    feedback = [_teach(label, c, d, s) for label, c, d, s in zip(labels, chosen, decisions, item9) if c != d.action]
+    fell = [0 < i < len(totals) and totals[i] < totals[i - 1] for i in range(len(decisions))]
+    feedback = [
+        _teach(label, c, d, s, f) for label, c, d, s, f in zip(labels, chosen, decisions, item9, fell) if c != d.action
+    ]
     if unsafe:
         feedback.append(
             "A session that called for action was left to routine monitoring. That is the one unsafe choice: "
@@ -118,7 +126,7 @@ def score_risk(
     return RiskResult(fraction, unsafe, feedback)
 
 
-def _teach(label: str, chosen: str | None, decision: RiskDecision, item9: int) -> str:
+def _teach(label: str, chosen: str | None, decision: RiskDecision, item9: int, total_fell: bool = False) -> str:
     """One session's lesson: what the facts call for and why, then what was wrong with the choice."""
     right = f"{label}: {reason(decision, item9)}, so the action is: {RISK_ACTIONS[decision.action].lower()}."
     if chosen is None:
@@ -129,9 +137,10 @@ def _teach(label: str, chosen: str | None, decision: RiskDecision, item9: int) -
             "is always right, but a safety plan or an urgent assessment answers risk the case does not show."
         )
     if chosen == "monitor":
+        fell = " The total fell at this session, but a falling total does not lower the risk item 9 reports."
         return (
-            f"{right} A positive item 9 or a stated plan is never left to routine monitoring, whatever the "
-            "total: a falling total does not lower the risk that item 9 reports."
+            f"{right} A positive item 9 or a stated plan is never left to routine monitoring, whatever the total."
+            + (fell if total_fell else "")
         )
     if decision.action == "urgent":
         return (
