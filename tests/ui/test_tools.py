@@ -201,8 +201,9 @@ def test_phq9_risk_choice_saves_and_reloads(book, store, saved):
         widget.choose_action(0, "wait")
 
 
-def test_phq9_practice_checks_the_risk_decisions(book, store):
-    case = next(iter(book.phq9.values()))
+@pytest.mark.parametrize("index", [0, 1])
+def test_phq9_practice_checks_the_risk_decisions(book, store, index):
+    case = list(book.phq9.values())[index]
     widget = SymptomTracker(case, store)
     widget.enter_items([list(s) for s in case.reference.sessions])
     widget.decide_risk([d.action for d in case.reference.risk])
