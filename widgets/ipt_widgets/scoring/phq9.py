@@ -210,9 +210,10 @@ def score_phq9(answer: PHQ9Answer | None, reference: PHQ9Reference, labels: list
         risk = score_risk(chosen, reference.risk, item9, labels, truth["totals"])
         parts[PHQ9_RISK_PART] = risk.fraction
         feedback += risk.feedback
-    result = finish(
-        parts, weights, max_points, feedback, expert, "Scores, totals, interpretation and risk decisions are all right."
-    )
+    all_right = "Scores, totals and interpretation are all right."
+    if risk is not None:
+        all_right = "Scores, totals, interpretation and the action each administration calls for are all right."
+    result = finish(parts, weights, max_points, feedback, expert, all_right)
     return _cap_unsafe(result) if risk is not None and risk.unsafe else result
 
 
