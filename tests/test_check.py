@@ -292,6 +292,11 @@ MUTATIONS = [
         [M03, TAGS, "'problem_area_identifcation'", "did you mean 'problem_area_identification'"],
     ),
     (
+        "risk_assessment on an item that scores no risk decision",
+        lambda r: set_metadata(r, M02, "g01_timeline", lambda m: m["ipt"]["competencies"].append("risk_assessment")),
+        [M02, "g01_timeline", "tagged 'risk_assessment', but grade_timeline scores no risk decision"],
+    ),
+    (
         "competencies missing",
         lambda r: set_metadata(r, M03, TAGS, lambda m: m.pop("ipt")),
         [M03, TAGS, "metadata 'ipt.competencies' must list"],
