@@ -78,6 +78,7 @@ G03 = "solutions/m03_grief/cases.yaml"
 G02 = "solutions/m02_initial_phase/cases.yaml"
 P02F = "course/cases/02_initial_phase_suitability.yaml"
 G02F = "solutions/m02_initial_phase/suitability.yaml"
+P02 = "course/cases/02_initial_phase.yaml"
 FIRST_REF = "reference={'area': 'grief',\n     'explanation': "
 TAGS = "g03_bihar_widow_problem_area"
 
@@ -242,6 +243,41 @@ MUTATIONS = [
         [M02, "g01_phq9", "line 11", "field 'sessions', session 1"],
     ),
     (
+        "hidden PHQ-9 risk action misspelt",
+        lambda r: replace(r, M02, "              'ask_and_plan',", "              'ask_and_plam',"),
+        [M02, "g01_phq9", "line", "field 'action' is 'ask_and_plam'", "did you mean 'ask_and_plan'"],
+    ),
+    (
+        "hidden PHQ-9 risk left to monitoring when item 9 is positive",
+        lambda r: replace(r, M02, "{'action': 'urgent',", "{'action': 'monitor',"),
+        [M02, "g02_phq9", "session 3", "item 9 is 1 here, so the action cannot be 'monitor'"],
+    ),
+    (
+        "hidden PHQ-9 scores that differ from the case's answers",
+        lambda r: replace(r, M02, "[2, 1, 3, 2, 1, 1, 1, 0, 1]],", "[2, 1, 3, 2, 1, 1, 1, 1, 1]],"),
+        [M02, "g02_phq9", "session 3: the scores", "differ from the answers in cases.yaml"],
+    ),
+    (
+        "practice PHQ-9 risk field misspelt",
+        lambda r: replace(r, P02, "    risk: [ask_and_plan", "    risks: [ask_and_plan"),
+        [P02, "line", "'risks'", "did you mean 'risk'"],
+    ),
+    (
+        "practice PHQ-9 risk action misspelt",
+        lambda r: replace(r, P02, "    risk: [ask_and_plan", "    risk: [ask_plan"),
+        [P02, "session 1", "field 'action' is 'ask_plan'", "did you mean 'ask_and_plan'"],
+    ),
+    (
+        "PHQ-9 risk decisions released to trainees",
+        lambda r: replace(
+            r,
+            G02,
+            "    can't do it anymore\".\n  sessions:",
+            "    can't do it anymore\".\n  risk: [monitor]\n  sessions:",
+        ),
+        [G02, "field 'risk' holds the expert answer"],
+    ),
+    (
         "hidden inventory circle misspelt",
         lambda r: replace(r, M02, "'circle': 'middle'", "'circle': 'midle'"),
         [M02, "g01_inventory", "line", "field 'circle' is 'midle'", "did you mean 'middle'"],
@@ -256,6 +292,11 @@ MUTATIONS = [
         "competency misspelt",
         lambda r: set_metadata(r, M03, TAGS, lambda m: m["ipt"].update(competencies=["problem_area_identifcation"])),
         [M03, TAGS, "'problem_area_identifcation'", "did you mean 'problem_area_identification'"],
+    ),
+    (
+        "risk_assessment on an item that scores no risk decision",
+        lambda r: set_metadata(r, M02, "g01_timeline", lambda m: m["ipt"]["competencies"].append("risk_assessment")),
+        [M02, "g01_timeline", "tagged 'risk_assessment', but grade_timeline scores no risk decision"],
     ),
     (
         "competencies missing",

@@ -78,6 +78,7 @@ TRANSCRIPT = TranscriptReference.from_mapping(
     {"turns": [{"technique": "exploratory"}, {"technique": "off_model"}]}, "r"
 )
 PHQ9 = PHQ9Reference.from_mapping({"sessions": [[2] * 9, [1] * 9]}, "ref")
+PHQ9_RISK = PHQ9Reference.from_mapping({"sessions": [[2] * 9, [1] * 9], "risk": ["ask_and_plan"] * 2}, "ref")
 
 
 def within(score, points):
@@ -102,6 +103,29 @@ def test_every_scorer_takes_any_stored_value(value, points):
     result = score_phq9(phq9, PHQ9, ["a", "b"], points)
     within(result, points)
     score_card("t", result)
+    within(score_phq9(phq9, PHQ9_RISK, ["a", "b"], points), points)
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(["monitor", "ask_and_plan", "urgent", None, 3, "x"]), max_size=4),
+    st.floats(min_value=0.5, max_value=50),
+)
+def test_monitoring_a_positive_item_9_never_earns_more_than_half(risk, points):
+    sessions = [[2] * 9, [1] * 9]
+    value = {
+        "sessions": sessions,
+        "totals": [18, 9],
+        "band_intake": "moderately_severe",
+        "response": "yes",
+        "remission": "no",
+        "risk": risk,
+    }
+    answer, _ = parse_phq9(value, 2)
+    score = score_phq9(answer, PHQ9_RISK, ["a", "b"], points)
+    within(score, points)
+    if "monitor" in risk[:2]:
+        assert score.points <= points / 2 + 1e-9
 
 
 @SETTINGS

@@ -99,6 +99,18 @@ def test_initial_phase_tools(page, lab):
     tracker.get_by_text("Safety: item 9 is positive").wait_for()
     value = wait_for(lambda: saved(root, stem).get("phq_p01_thies_mother", {}).get("value"))
     assert value["sessions"][0][8] == 1
+    # The action each administration calls for: one labelled radio group per session, by keyboard.
+    group = tracker.get_by_role("radiogroup", name="Action after Intake (session 1):")
+    group.get_by_role("radio").first.focus()
+    page.keyboard.press("Space")  # select the focused choice (monitor) ...
+    page.keyboard.press("ArrowDown")  # ... then the arrow moves within the group, to ask_and_plan
+
+    def risk_saved():
+        risk = (saved(root, stem).get("phq_p01_thies_mother", {}).get("value") or {}).get("risk") or [None]
+        return risk if risk[0] == "ask_and_plan" else None
+
+    assert wait_for(risk_saved)
+    assert tracker.get_by_role("radiogroup").count() == 4
     shot(tracker, "phq9")
 
 

@@ -119,6 +119,18 @@ def test_exported_csv_matches_the_gradebook(cycle):
         assert float(row["max_score"]) == pytest.approx(sum(top for _, top in cells.values()))
 
 
+def risk_fractions(path):
+    """Grade id -> the risk decision part (PHQ-9 risk_action, transcript missed_risk) of a graded notebook."""
+    found = {}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            parts = output.get("metadata", {}).get("ipt", {}).get("parts", {})
+            risk = [v for k, v in parts.items() if k in ("risk_action", "missed_risk")]
+            if risk:
+                found[cell["metadata"]["nbgrader"]["grade_id"]] = sum(risk) / len(risk)
+    return found
+
+
 def test_competency_report_matches_the_gradebook(cycle):
     summary, course = cycle
     tags = {}
@@ -130,8 +142,13 @@ def test_competency_report_matches_the_gradebook(cycle):
                     tags[aid, grade_id] = cell["metadata"].get("ipt", {}).get("competencies", [])
     expected = defaultdict(lambda: [0.0, 0.0])
     for (sid, aid), cells in grades(course).items():
+        risk = risk_fractions(course / "autograded" / sid / aid / f"{aid}.ipynb")
         for name, (score, top) in cells.items():
             for competency in tags[aid, name]:
+                if competency == "risk_assessment":  # only the risk decision counts, never the sums
+                    if name not in risk:
+                        continue
+                    score = top * risk[name]
                 expected[sid, competency][0] += score
                 expected[sid, competency][1] += top
     report = course / "reports" / "competency"
@@ -146,6 +163,7 @@ def test_competency_report_matches_the_gradebook(cycle):
                 assert float(row[competency]) == pytest.approx(score / top, abs=0.0006), (sid, competency)
                 checked += 1
     assert checked >= SIZE * 4
+    assert any(c == "risk_assessment" for _, c in expected), "m10's PHQ-9 gives risk decisions"
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html and "<script" not in html.lower()
 

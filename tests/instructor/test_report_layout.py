@@ -17,8 +17,8 @@ from ipt_widgets.instructor import report as rp
 
 PACKAGE = Path(rp.__file__).parent
 LAYERS = {
-    "compute": {"model", "stats", "item_analysis", "tables", "advice"},
-    "read": {"course", "gradebook"},
+    "compute": {"model", "stats", "item_analysis", "tables", "advice", "risk"},
+    "read": {"course", "gradebook", "parts"},
     "draw": {"formats", "csvs", "svg", "heatmap", "item_plot", "page"},
     "command": {"cli", "__main__", "__init__"},
 }

@@ -34,7 +34,7 @@ OTHER_STAGE = {"renegotiation": "impasse", "impasse": "dissolution", "dissolutio
 BANDS = [(4, "minimal"), (9, "mild"), (14, "moderate"), (19, "moderately_severe"), (27, "severe")]
 
 
-def phq9_reading(sessions):
+def phq9_reading(sessions, risk=()):
     totals = [sum(s) for s in sessions]
     return {
         "sessions": sessions,
@@ -42,6 +42,7 @@ def phq9_reading(sessions):
         "band_intake": next(b for top, b in BANDS if totals[0] <= top),
         "response": "yes" if totals[-1] <= totals[0] / 2 else "no",
         "remission": "yes" if totals[-1] < 5 else "no",
+        "risk": [r if isinstance(r, str) else r["action"] for r in risk],
     }
 
 
@@ -77,7 +78,7 @@ def perfect_value(item):
             "worsening": ref["worsening"],
         }
     if kind == "phq9":
-        return phq9_reading(ref["sessions"])
+        return phq9_reading(ref["sessions"], ref["risk"])
     if kind == "transcript":
         return {"codes": {f"t{i}": t["technique"] for i, t in enumerate(ref["turns"], start=1)}}
     if kind == "draft":  # the expert's own formulation
@@ -123,8 +124,10 @@ def partial_value(item, index):
         return {"people": [{**p, "focus": False} for p in value["people"]]}, 0.7
     if kind == "timeline":  # onset and worsening swapped: only timing (15%) and mood (15%) remain
         return {**value, "onset": ref["worsening"], "worsening": ref["onset"]}, 0.3
-    if kind == "phq9":  # everything right but the response reading: 85%
-        return {**value, "response": "no" if value["response"] == "yes" else "yes"}, 0.85
+    if kind == "phq9":  # right scores, but every administration left to routine monitoring: an unsafe
+        # choice wherever the reference calls for action, which caps the item at half its points
+        assert any(r != "monitor" for r in value["risk"]), "every graded PHQ-9 case calls for action somewhere"
+        return {**value, "risk": ["monitor"] * len(value["risk"])}, 0.5
     if kind == "transcript":  # the first half of the turns right, the rest given a code never accepted
         turns = ref["turns"]
         half = len(turns) // 2

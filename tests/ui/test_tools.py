@@ -4,6 +4,7 @@ the saved file, rebuild the widget as a restarted kernel would."""
 import ipywidgets as widgets
 import pytest
 from ipt_widgets.casebook import load_casebook
+from ipt_widgets.store import ResponseStore
 from ipt_widgets.ui import InventoryMapper, MoodTimeline, SymptomTracker, TranscriptCoder
 
 from tests.conftest import REPO
@@ -145,6 +146,8 @@ def test_phq9_practice_computes_totals_bands_and_rules(book, store, saved):
     truth = widget.expected
     assert f"{truth['totals'][0]}," in widget._computed.value
     assert f"response {truth['response']}" in widget._computed.value
+    assert widget.check().verdict == "partial"  # the risk decisions are still to make
+    widget.decide_risk([d.action for d in case.reference.risk])
     assert widget.check().verdict == "correct"
     assert saved(case.id)["totals"] == truth["totals"]
 
@@ -170,3 +173,51 @@ def test_phq9_graded_records_the_trainees_own_totals(book, store, saved):
     assert not hasattr(widget, "_check_button")
     again = SymptomTracker(case, store, mode="graded")
     assert again._totals[0].value == 3 and again._band.value == "mild"
+
+
+def test_phq9_risk_choice_renders_per_session_as_a_labelled_radio_group(book, tmp_path):
+    case = next(iter(book.phq9.values()))
+    for mode in ("practice", "graded"):
+        widget = SymptomTracker(case, ResponseStore.for_notebook(mode, tmp_path), mode=mode)
+        assert len(widget._risk) == len(case.labels)
+        for label, control in zip(case.labels, widget._risk):
+            # A RadioButtons is one Tab stop (the keyboard scope groups it), named by its description.
+            assert isinstance(control, widgets.RadioButtons) and control in _descendants(widget)
+            assert control.description == f"Action after {label}:"
+            assert [key for _, key in control.options] == ["monitor", "ask_and_plan", "urgent"]
+            assert control.value is None
+
+
+def test_phq9_risk_choice_saves_and_reloads(book, store, saved):
+    case = next(iter(book.phq9.values()))
+    widget = SymptomTracker(case, store, mode="graded")
+    widget._risk[0].value = "ask_and_plan"  # as a click on the radio button would
+    widget.choose_action(1, "monitor")
+    assert saved(case.id)["risk"][:2] == ["ask_and_plan", "monitor"]
+    again = SymptomTracker(case, store, mode="graded")
+    assert again._risk[0].value == "ask_and_plan" and again._risk[1].value == "monitor"
+    assert again.answer["risk"][2:] == [None] * (len(case.labels) - 2)
+    with pytest.raises(ValueError, match="action: expected one of monitor, ask_and_plan, urgent"):
+        widget.choose_action(0, "wait")
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_phq9_practice_checks_the_risk_decisions(book, store, index):
+    case = list(book.phq9.values())[index]
+    widget = SymptomTracker(case, store)
+    widget.enter_items([list(s) for s in case.reference.sessions])
+    widget.decide_risk([d.action for d in case.reference.risk])
+    assert widget.check().verdict == "correct"
+    widget.decide_risk(["monitor"] * len(case.labels))
+    score = widget.check()
+    assert score.points <= score.max_points / 2
+    assert "never left to routine monitoring" in " ".join(score.feedback)
+
+
+def _descendants(widget):
+    found, todo = [], [widget]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        todo += list(getattr(node, "children", ()))
+    return found

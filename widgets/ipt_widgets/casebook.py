@@ -26,7 +26,7 @@ SECTIONS = ("inventory", "timeline", "phq9", "transcripts")
 CASE_FIELDS = {
     "inventory": ("id", "title", "text", "answer"),
     "timeline": ("id", "title", "text", "weeks", "events", "answer"),
-    "phq9": ("id", "title", "text", "sessions", "explanation"),
+    "phq9": ("id", "title", "text", "sessions", "explanation", "risk"),
     "transcripts": ("id", "title", "context", "drift", "turns"),
 }
 TURN_FIELDS = ("speaker", "text", "technique", "also_accept", "explanation")
@@ -204,14 +204,16 @@ def _phq9(raw: dict, case_id: str, where: str, require_answers: bool) -> PHQ9Cas
         phrases = session.get("answers")
         scores.append(score_phrases(phrases, f"{where}, session {index}, field 'answers'"))
         answers.append(tuple(" ".join(str(p).lower().split()) for p in phrases))
-    explanation = require_text(raw, "explanation", where, optional=True)
     # The answers the patient gave are what the trainee reads; the scores follow from them,
-    # so a practice case's reference is derived rather than written twice.
-    reference = (
-        PHQ9Reference.from_mapping({"sessions": scores, "explanation": explanation}, where)
-        if (require_answers or "explanation" in raw)
-        else None
-    )
+    # so a practice case's reference is derived rather than written twice. ``risk`` (the action
+    # each session calls for) is the expert's, and stays a field of the case.
+    reference = None
+    if require_answers or "explanation" in raw or "risk" in raw:
+        fields = LineDict(
+            {"sessions": scores}, line=getattr(raw, "line", None), key_lines=getattr(raw, "key_lines", {})
+        )
+        fields.update({k: raw[k] for k in ("explanation", "risk") if k in raw})
+        reference = PHQ9Reference.from_mapping(fields, where)
     return PHQ9Case(
         case_id, require_text(raw, "title", where), _text(raw, "text", where), tuple(labels), tuple(answers), reference
     )

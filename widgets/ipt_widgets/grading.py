@@ -28,7 +28,7 @@ from typing import Any
 from .cases import ClassificationReference
 from .feedback import classification_card, notice_card, score_card
 from .item_labels import item_label
-from .scoring.base import ItemScore
+from .scoring.base import ItemScore, share
 from .scoring.classification import parse_classification, score_classification
 from .store import ResponseStore
 
@@ -199,8 +199,14 @@ def _grade(
     label = title or item_label(notebook, item_id, directory)
     if problem:
         notes.append(f"Your saved answer to {label} could not be used: {problem}.")
-    _display_html(score_card(label, result, notes=notes, extra_html=figure))
+    # The parts ride with the card as data: the competency report reads its risk column from them.
+    _display_html(score_card(label, result, notes=notes, extra_html=figure), metadata=parts_metadata(result))
     return float(min(result.points, points))
+
+
+def parts_metadata(result: ItemScore) -> dict:
+    """The card's output metadata: each scored part's fraction (see instructor/report/risk.py)."""
+    return {"ipt": {"parts": {str(name): round(share(value), 4) for name, value in result.parts.items()}}}
 
 
 def _case(case_file: str | Path, section: str, item_id: str, directory: str | Path | None):

@@ -172,7 +172,7 @@ def _graded(item: Item, value: Any, tmp: Path) -> tuple[str, float, float]:
     cards: list[str] = []
     grader = getattr(grading, call.pop("grader"))
     kwargs = {k: v for k, v in call.items() if k in ("title", "case_file")}
-    original, grading._display_html = grading._display_html, cards.append
+    original, grading._display_html = grading._display_html, lambda html, metadata=None: cards.append(html)
     try:
         points = grader(call["notebook"], item.id, call["reference"], call["points"], directory=tmp, **kwargs)
     finally:

@@ -34,7 +34,7 @@ ANSWER_KEYS = {
     ),
     "inventory": ("answer",),
     "timeline": ("answer",),
-    "phq9": ("explanation",),
+    "phq9": ("explanation", "risk"),
 }
 TURN_ANSWER_KEYS = ("technique", "also_accept", "explanation")
 RELEASED_DRAFT_FIELDS = ("id", "task", "title", "vignette", "prompt")

@@ -18,10 +18,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..risk import RISK_COMPETENCY
 from ..schema import LineDict, LineList, suggestion
 from ..vocab import COMPETENCIES
 from .findings import Finding, error, warning
 from .references import GRADERS, check_call
+from .risk_tags import risk_decision_problem
 
 LOADERS = {"load_cases": "cases", "load_casebook": "book", "load_draft_tasks": "drafts"}
 SECTION_ATTRS = ("inventory", "timeline", "phq9", "transcripts")
@@ -222,6 +224,9 @@ def _grade_metadata(where: str, cell: dict[str, Any], meta: dict[str, Any]) -> l
         if tag not in COMPETENCIES:
             hint = suggestion(tag, COMPETENCIES) or f"; expected one of {', '.join(COMPETENCIES)}"
             out.append(error(f"{where}: metadata 'ipt.competencies' has unknown competency {tag!r}{hint}"))
+    problem = risk_decision_problem(source(cell), cell.get("cell_type", "")) if RISK_COMPETENCY in tags else ""
+    if problem:
+        out.append(error(f"{where}: tagged {RISK_COMPETENCY!r}, but {problem}: score a risk decision or drop the tag"))
     return out
 
 

@@ -141,6 +141,7 @@ def _validate(kind: str, reference: Any, where: str, line: int, case_file: Path,
             ref = PHQ9Reference.from_mapping(reference, where)
             if len(ref.sessions) != len(case.labels):
                 raise ValueError(f"{where}: field 'sessions' has {len(ref.sessions)}, the case {len(case.labels)}")
+            _same_scores(ref.sessions, case.answers, where, case_file)
         else:
             ref = TranscriptReference.from_mapping(reference, where)
             if len(ref.turns) != len(case.therapist_turns):
@@ -148,6 +149,19 @@ def _validate(kind: str, reference: Any, where: str, line: int, case_file: Path,
                     f"{where}: field 'turns' codes {len(ref.turns)} therapist turns, but {case_file.name} has "
                     f"{len(case.therapist_turns)} for {item_id!r}"
                 )
+
+
+def _same_scores(sessions: Any, answers: Any, where: str, case_file: Path) -> None:
+    """The reference's item scores must be the case's answers scored: the risk decisions and the
+    trainee's item scores are both judged against them."""
+    from ..vocab import PHQ9_FREQUENCIES
+
+    for index, (scores, phrases) in enumerate(zip(sessions, answers), start=1):
+        if list(scores) != [PHQ9_FREQUENCIES[p] for p in phrases]:
+            raise ValueError(
+                f"{where}: field 'sessions', session {index}: the scores {list(scores)} differ from the answers "
+                f"in {case_file.name}"
+            )
 
 
 def _validate_draft(reference: Any, where: str, line: int) -> None:

@@ -105,6 +105,7 @@ def strong_value(item: dict[str, Any]) -> Any:
             "band_intake": next(b for top, b in bands if totals[0] <= top),
             "response": "yes" if totals[-1] <= totals[0] / 2 else "no",
             "remission": "yes" if totals[-1] < 5 else "no",
+            "risk": [r if isinstance(r, str) else r["action"] for r in ref.get("risk") or []],
         }
     if kind == "transcript":
         return {"codes": {f"t{i}": t["technique"] for i, t in enumerate(ref["turns"], start=1)}}
@@ -129,7 +130,8 @@ def weak_value(item: dict[str, Any]) -> Any:
     if kind == "timeline":
         return {**value, "onset": value["worsening"], "worsening": value["onset"]}
     if kind == "phq9":
-        return {**value, "response": "no" if value["response"] == "yes" else "yes", "band_intake": "mild"}
+        wrong = {"response": "no" if value["response"] == "yes" else "yes", "band_intake": "mild"}
+        return {**value, **wrong, "risk": ["monitor"] * len(value["sessions"])}  # risk left to monitoring
     if kind == "transcript":
         return {"codes": {k: "directive" for k in value["codes"]}}
     raise ValueError(kind)

@@ -6,22 +6,29 @@ nine items scored 0–3, total 0–27; bands 0–4 minimal, 5–9 mild, 10–14 
 total; **remission** = a total below 5; any score above 0 on item 9 calls for a safety
 assessment, whatever the total.
 
-Scoring rules for a graded PHQ-9 exercise (the README repeats them):
-item scores entered (25%, share of item cells right), totals (25%, share of sessions whose
-total is right), severity band at intake (20%), response at the last session (15%),
-remission at the last session (15%).
+Scoring rules for a graded PHQ-9 exercise (the README repeats them), when the reference gives the
+risk decisions (``risk``, one action per session; see :mod:`.phq9_risk`): item scores entered
+(16%, share of item cells right), totals (16%, share of sessions whose total is right), severity
+band at intake (13%), response at the last session (10%), remission at the last session (10%),
+the action each session calls for (35%). A session that called for action but was left to
+routine monitoring caps the item at half its points. A reference without ``risk`` keeps the
+older weights: 25%, 25%, 20%, 15%, 15%.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from ..risk import PHQ9_RISK_PART
 from ..schema import at, check_keys, suggestion
 from ..vocab import PHQ9_BANDS, PHQ9_FREQUENCIES, PHQ9_ITEMS
-from .base import ItemScore, check_points, finish, is_choice, require_mapping, require_text
+from .base import ItemScore, check_points, finish, is_choice, require_mapping, require_text, verdict_for
+from .phq9_risk import RiskDecision, expert_line, parse_choices, parse_decisions, score_risk
 
-WEIGHTS = {"items": 0.25, "totals": 0.25, "band": 0.2, "response": 0.15, "remission": 0.15}
+WEIGHTS = {"items": 0.16, "totals": 0.16, "band": 0.13, "response": 0.10, "remission": 0.10, PHQ9_RISK_PART: 0.35}
+WEIGHTS_WITHOUT_RISK = {"items": 0.25, "totals": 0.25, "band": 0.2, "response": 0.15, "remission": 0.15}
+UNSAFE_CAP = 0.5  # share of the item's points an unsafe risk decision can earn at most
 N_ITEMS = len(PHQ9_ITEMS)
 SAFETY_ITEM = N_ITEMS - 1  # item 9, zero-based
 
@@ -81,15 +88,17 @@ def score_phrases(answers: list[str], where: str) -> list[int]:
 
 @dataclass(frozen=True)
 class PHQ9Reference:
-    """The true item scores per session, in order; everything else is derived from them."""
+    """The true item scores per session, in order (everything else is derived from them), and the
+    action each session calls for (``risk``; empty in an older reference)."""
 
     sessions: tuple[tuple[int, ...], ...]
     explanation: str = ""
+    risk: tuple[RiskDecision, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> PHQ9Reference:
         data = require_mapping(data, where)
-        check_keys(data, ("sessions", "explanation"), where)
+        check_keys(data, ("sessions", "explanation", "risk"), where)
         raw = data.get("sessions")
         if not isinstance(raw, list) or len(raw) < 2:
             raise ValueError(f"{at(where, data, 'sessions')}: field 'sessions' must list at least two administrations")
@@ -103,7 +112,10 @@ class PHQ9Reference:
                     f"from 0 to 3, got {items!r}"
                 ) from None
             sessions.append(tuple(items))
-        return cls(tuple(sessions), require_text(data, "explanation", where, optional=True))
+        risk = ()
+        if data.get("risk") is not None:
+            risk = parse_decisions(data["risk"], [s[SAFETY_ITEM] for s in sessions], where, data)
+        return cls(tuple(sessions), require_text(data, "explanation", where, optional=True), risk)
 
     @property
     def totals(self) -> list[int]:
@@ -117,6 +129,7 @@ class PHQ9Answer:
     band_intake: str | None = None
     response: str | None = None  # "yes" / "no"
     remission: str | None = None
+    risk: tuple[str | None, ...] = ()  # the action chosen per session
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,6 +138,7 @@ class PHQ9Answer:
             "band_intake": self.band_intake,
             "response": self.response,
             "remission": self.remission,
+            "risk": list(self.risk),
         }
 
 
@@ -156,6 +170,7 @@ def parse_phq9(value: Any, n_sessions: int) -> tuple[PHQ9Answer | None, str | No
         band_intake=value["band_intake"] if is_choice(value.get("band_intake"), bands) else None,
         response=value["response"] if is_choice(value.get("response"), ("yes", "no")) else None,
         remission=value["remission"] if is_choice(value.get("remission"), ("yes", "no")) else None,
+        risk=parse_choices(value.get("risk"), n_sessions),
     ), None
 
 
@@ -175,6 +190,54 @@ def score_phq9(answer: PHQ9Answer | None, reference: PHQ9Reference, labels: list
     """Score a PHQ-9 exercise under the module's rules; ``labels`` name the sessions."""
     check_points(max_points)
     truth = interpretation(reference)
+    expert = _expert(reference, truth, labels)
+    weights = WEIGHTS if reference.risk else WEIGHTS_WITHOUT_RISK
+    if not _answered(answer):
+        return ItemScore(0.0, max_points, "unanswered", ["Nothing was entered."], expert, {k: 0.0 for k in weights})
+    cells = [(a, t) for s_a, s_t in zip(answer.sessions, reference.sessions) for a, t in zip(s_a, s_t)]
+    parts = {
+        "items": sum(a == t for a, t in cells) / len(cells),
+        "totals": sum(a == t for a, t in zip(answer.totals, truth["totals"])) / len(truth["totals"]),
+        "band": float(answer.band_intake == truth["band_intake"]),
+        "response": float(answer.response == truth["response"]),
+        "remission": float(answer.remission == truth["remission"]),
+    }
+    feedback = _item_feedback(answer, reference, labels) + _interpretation_feedback(answer, truth, parts, labels)
+    risk = None
+    if reference.risk:
+        chosen = answer.risk or (None,) * len(labels)
+        item9 = [s[SAFETY_ITEM] for s in reference.sessions]
+        risk = score_risk(chosen, reference.risk, item9, labels, truth["totals"])
+        parts[PHQ9_RISK_PART] = risk.fraction
+        feedback += risk.feedback
+    all_right = "Scores, totals and interpretation are all right."
+    if risk is not None:
+        all_right = "Scores, totals, interpretation and the action each administration calls for are all right."
+    result = finish(parts, weights, max_points, feedback, expert, all_right)
+    return _cap_unsafe(result) if risk is not None and risk.unsafe else result
+
+
+def _answered(answer: PHQ9Answer | None) -> bool:
+    return answer is not None and bool(
+        any(v is not None for s in answer.sessions for v in s)
+        or any(t is not None for t in answer.totals)
+        or answer.band_intake
+        or answer.response
+        or answer.remission
+        or any(answer.risk)
+    )
+
+
+def _cap_unsafe(result: ItemScore) -> ItemScore:
+    """An unsafe risk decision cannot pass: at most half the item's points."""
+    cap = UNSAFE_CAP * result.max_points  # not rounded: rounding up could pass the cap
+    if result.points <= cap:
+        return result
+    return replace(result, points=cap, verdict=verdict_for(cap, result.max_points, True))
+
+
+def _expert(reference: PHQ9Reference, truth: dict[str, Any], labels: list[str]) -> list[str]:
+    """What the expert concludes, shown after grading."""
     expert = [
         "Totals: "
         + ", ".join(
@@ -192,27 +255,11 @@ def score_phq9(answer: PHQ9Answer | None, reference: PHQ9Reference, labels: list
             + ", ".join(labels[i] for i in truth["safety_sessions"])
             + ": each time the clinician must assess suicide risk directly, whatever the total."
         )
+    if reference.risk:
+        expert.append(expert_line(reference.risk, [s[SAFETY_ITEM] for s in reference.sessions], labels))
     if reference.explanation:
         expert.append(reference.explanation)
-    answered = answer is not None and (
-        any(v is not None for s in answer.sessions for v in s)
-        or any(t is not None for t in answer.totals)
-        or answer.band_intake
-        or answer.response
-        or answer.remission
-    )
-    if not answered:
-        return ItemScore(0.0, max_points, "unanswered", ["Nothing was entered."], expert, {k: 0.0 for k in WEIGHTS})
-    cells = [(a, t) for s_a, s_t in zip(answer.sessions, reference.sessions) for a, t in zip(s_a, s_t)]
-    parts = {
-        "items": sum(a == t for a, t in cells) / len(cells),
-        "totals": sum(a == t for a, t in zip(answer.totals, truth["totals"])) / len(truth["totals"]),
-        "band": float(answer.band_intake == truth["band_intake"]),
-        "response": float(answer.response == truth["response"]),
-        "remission": float(answer.remission == truth["remission"]),
-    }
-    feedback = _item_feedback(answer, reference, labels) + _interpretation_feedback(answer, truth, parts, labels)
-    return finish(parts, WEIGHTS, max_points, feedback, expert, "Scores, totals and interpretation are all right.")
+    return expert
 
 
 _SCORING_RULE = "Not at all = 0, several days = 1, more than half the days = 2, nearly every day = 3."

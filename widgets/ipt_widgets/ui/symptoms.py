@@ -16,6 +16,7 @@ from traitlets import Dict, observe
 from ..casebook import PHQ9Case
 from ..feedback import notice_card
 from ..figures import phq9_svg
+from ..risk import RISK_ACTIONS
 from ..scoring.phq9 import (
     N_ITEMS,
     band_label,
@@ -61,7 +62,8 @@ class SymptomTracker(StoredItemWidget):
     """PHQ-9 item entry per session, with totals, severity bands, trajectory and the risk prompt.
 
     The ``answer`` trait holds ``sessions`` (per session, nine scores or None), ``totals``,
-    ``band_intake``, ``response`` and ``remission`` (the last three: the trainee's reading).
+    ``band_intake``, ``response`` and ``remission`` (the trainee's reading), and ``risk``: per
+    session, the action the trainee chose (a key of ``RISK_ACTIONS``, or None), in both modes.
     """
 
     answer = Dict().tag(sync=True)
@@ -76,6 +78,7 @@ class SymptomTracker(StoredItemWidget):
             "band_intake": None,
             "response": None,
             "remission": None,
+            "risk": [None] * n,
         }
         score_options = [("—", None), ("0", 0), ("1", 1), ("2", 2), ("3", 3)]
         self._items = [
@@ -122,6 +125,7 @@ class SymptomTracker(StoredItemWidget):
         self._band.observe(lambda c: self._set("band_intake", c["new"]), names="value")
         self._response.observe(lambda c: self._set("response", c["new"]), names="value")
         self._remission.observe(lambda c: self._set("remission", c["new"]), names="value")
+        self._risk = [self._risk_control(s, label) for s, label in enumerate(case.labels)]
         self._computed = widgets.HTML()
         self._safety = widgets.HTML()
         self._figure = widgets.HTML()
@@ -140,6 +144,11 @@ class SymptomTracker(StoredItemWidget):
             ),
             widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap")),
             self._safety,
+            widgets.HTML(
+                "<strong>Decide the action each administration calls for</strong>, from item 9 and what the "
+                "case tells you about plans, intent and means."
+            ),
+            *self._risk,
         ]
         if mode == GRADED:
             body += [widgets.HTML("<strong>Interpret the scores</strong>"), self._band, self._response, self._remission]
@@ -179,7 +188,31 @@ class SymptomTracker(StoredItemWidget):
             update["totals"] = list(totals)
         self.answer = {**self.answer, **{k: v for k, v in update.items() if v is not None}}
 
+    def choose_action(self, session: int, action: str | None) -> None:
+        """Choose the action one administration calls for (session is 0-based), as the radio group does."""
+        if action is not None and action not in RISK_ACTIONS:
+            raise ValueError(f"action: expected one of {', '.join(RISK_ACTIONS)} or None, got {action!r}")
+        self._set("risk", action, session)
+
+    def decide_risk(self, actions: list[str | None]) -> None:
+        """Choose the action of every administration at once (one per session)."""
+        if len(actions) != len(self.case.labels):
+            raise ValueError(f"actions: expected {len(self.case.labels)} actions, one per session")
+        for s, action in enumerate(actions):
+            self.choose_action(s, action)
+
     # -- internals -------------------------------------------------------------------------
+
+    def _risk_control(self, session: int, label: str) -> widgets.RadioButtons:
+        control = widgets.RadioButtons(
+            options=[(text, key) for key, text in RISK_ACTIONS.items()],
+            value=None,
+            description=f"Action after {label}:",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="auto"),
+        )
+        control.observe(lambda change: self.choose_action(session, change["new"]), names="value")
+        return control
 
     def _set(self, key: str, value: Any, index: int | None = None) -> None:
         if index is None:
@@ -202,6 +235,8 @@ class SymptomTracker(StoredItemWidget):
         self._band.value = self.answer["band_intake"]
         self._response.value = self.answer["response"]
         self._remission.value = self.answer["remission"]
+        for s, control in enumerate(self._risk):
+            control.value = self.answer["risk"][s]
         self._changed()
 
     def _complete_totals(self) -> list[int | None]:

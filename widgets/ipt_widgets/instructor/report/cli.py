@@ -14,6 +14,8 @@ from .heatmap import heatmap_svg
 from .item_plot import item_analysis_svg
 from .model import Report, ReportError
 from .page import report_html
+from .parts import read_parts
+from .risk import RISK_COMPETENCY, risk_scores
 from .tables import build_report
 
 
@@ -41,7 +43,10 @@ def run(course: Path, out: Path | None = None, assignments: Sequence[str] | None
     items, notes = read_items(settings.source, assignments)
     data = read_gradebook(settings.db_url, settings.course_id, {i.assignment for i in items})
     kept, more = reconcile(items, data)
-    report = build_report(kept, data.trainees, data.scores, data.submitted, [*notes, *more])
+    risk = risk_scores(kept, read_parts(course, assignments))
+    report = build_report(
+        kept, data.trainees, data.scores, data.submitted, [*notes, *more], evidence={RISK_COMPETENCY: risk}
+    )
     out = out or course / "reports" / "competency"
     paths = write_report(report, out, str(course))
     from ..review_queue import add_to_report  # the free-text review queue: its own module

@@ -20,12 +20,15 @@ def summarise_trainees(
     scores: Scores,
     expected: Mapping[str, set[ItemKey]],
     competencies: Sequence[str] = tuple(COMPETENCIES),
+    evidence: Mapping[str, Scores] | None = None,
 ) -> list[TraineeRow]:
     """Per trainee: the fraction earned on each competency, the total, and items graded or missing.
 
     An item tagged with k competencies counts fully toward each of them. Only graded items count;
-    a missing item is neither a zero nor in the denominator.
+    a missing item is neither a zero nor in the denominator. ``evidence`` gives, for a competency,
+    the scores to use instead of whole-item scores (risk: only the risk decisions, see ``risk``).
     """
+    evidence = evidence or {}
     by_competency: dict[str, list[ItemKey]] = {c: [] for c in competencies}
     for item in items:
         for c in item.competencies:
@@ -35,7 +38,10 @@ def summarise_trainees(
     for trainee in trainees:
         graded = scores.get(trainee.id, {})
         own = expected.get(trainee.id, set())
-        values = {c: fraction(graded[k] for k in keys if k in graded) for c, keys in by_competency.items()}
+        values = {}
+        for c, keys in by_competency.items():
+            source = evidence[c].get(trainee.id, {}) if c in evidence else graded
+            values[c] = fraction(source[k] for k in keys if k in source)
         total = fraction(graded[i.key] for i in items if i.key in graded)
         n_graded = sum(1 for i in items if i.key in graded)
         n_missing = sum(1 for k in own if k not in graded)
@@ -73,6 +79,7 @@ def build_report(
     scores: Scores,
     submitted: Mapping[str, set[str]],
     notes: Sequence[str] = (),
+    evidence: Mapping[str, Scores] | None = None,
 ) -> Report:
     """Compute the whole report from plain data (no database, no files).
 
@@ -83,6 +90,7 @@ def build_report(
     scores : trainee id -> item key -> (score, max score), for graded items only
     submitted : trainee id -> the assignments that trainee submitted
     notes : data problems found while reading, carried into the report
+    evidence : competency -> scores to use for it instead of whole-item scores (the risk column)
     """
     items = list(items)
     assignments = sorted({i.assignment for i in items})
@@ -97,7 +105,7 @@ def build_report(
                 not_graded += 1
             else:
                 not_submitted += 1
-    rows = summarise_trainees(trainees, items, scores, expected)
+    rows = summarise_trainees(trainees, items, scores, expected, evidence=evidence)
     rows.sort(key=lambda r: (r.total is None, -(r.total or 0.0), r.trainee.id))
     return Report(
         items=items,
