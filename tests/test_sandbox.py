@@ -181,6 +181,24 @@ def test_require_refuses_to_grade_unsandboxed(monkeypatch, tmp_path):
         run_cells(tmp_path, "1")
 
 
+@needs_bwrap
+def test_validate_reads_the_trainees_own_answers(monkeypatch, tmp_path):
+    """Validate runs the trainee's own notebook: their answers file, readable by them alone, must
+    be read (as root the sandbox would run the kernel as nobody, who cannot)."""
+    answers = tmp_path / "m01.responses.json"
+    answers.write_text("{}")
+    answers.chmod(0o600)
+    read = (
+        "import pathlib\ntry:\n    print(pathlib.Path('m01.responses.json').read_text())\n"
+        "except OSError as e:\n    print(type(e).__name__)"
+    )
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    assert run_cells(tmp_path, read)[0].strip() == "{}"
+    if os.geteuid() == 0:
+        monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # grading: sandboxed, as nobody
+        assert run_cells(tmp_path, read)[0].strip() == "PermissionError"
+
+
 def test_unsandboxed_kernels_still_get_their_own_home(monkeypatch, tmp_path):
     monkeypatch.setenv("IPT_SANDBOX", "off")
     monkeypatch.setenv("IPT_TEST_SECRET", "s3cret")
