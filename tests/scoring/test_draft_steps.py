@@ -57,6 +57,15 @@ def test_any_negation_scope_ends_at_the_clause():
         ("His brother's in the wrong, and he was right to walk out.", {"side_taking"}),
         ("He is right to feel hurt.", set()),
         ("You should not blame yourself.", set()),
+        # Found by a blind held-out set (3): words between the cue's parts, other verbs, names.
+        ("I'd like him to promise me this week that he will not hurt himself.", {"no_suicide_contract"}),
+        ("It is exam nerves, so I won't make a safety plan.", {"risk_dismissed"}),
+        ("It is only stress, not a real risk.", {"risk_dismissed"}),
+        ("If nothing changes, I'll advise Amira to move out with the kids.", {"life_decision"}),
+        ("Lena should not have shouted at you, and that was unkind of her.", {"side_taking"}),
+        ("Marco is being unreasonable, and it is easy for him to say so.", {"side_taking"}),
+        ("She feels her brother is being unreasonable.", set()),
+        ("You should not have to carry this alone.", set()),
     ],
 )
 def test_cues_are_read_in_context(sentence, kinds):

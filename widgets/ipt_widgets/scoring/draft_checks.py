@@ -66,11 +66,18 @@ def cue_kinds(sentence: str) -> set[str]:
     low = sentence.lower()
     found = set()
     for kind, spec in kinds().items():
-        if spec.get("unless") and re.search(spec["unless"], low):
-            continue
-        if any(not _negated(low, m.start()) for p in spec["patterns"] for m in p.finditer(low)):
+        if any(_counts(low, m.start(), spec.get("unless")) for p in spec["patterns"] for m in p.finditer(low)):
             found.add(kind)
     return found
+
+
+def _counts(low: str, start: int, unless: str | None) -> bool:
+    """A cue counts unless it is negated, or a kind's excusing words come before it in the
+    sentence ("she feels he is unfair" reports the patient's view; "he is unfair, and it is easy
+    for him to say so" is the therapist's)."""
+    if _negated(low, start):
+        return False
+    return not (unless and re.search(unless, low[:start]))
 
 
 def off_model_sentences(draft: DraftVectors, affirmed_vecs, on_model, encoder) -> dict[int, str]:
