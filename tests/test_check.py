@@ -283,6 +283,34 @@ MUTATIONS = [
         lambda r: replace(r, M03, "title='Case 3: Ana", "title='Case 4: Ana"),
         [M03, "g03_bogota_stillbirth_problem_area", "'Case 4' under the heading 'Case 3'"],
     ),
+    # mixed presentations: a secondary area graded must be asked for, and the reverse
+    (
+        "graded secondary not asked for",
+        lambda r: replace(
+            r, M03, FIRST_REF, "reference={'area': 'grief', 'secondary': 'role_dispute',\n     'explanation': "
+        ),
+        [M03, "g03_bihar_widow", "field 'secondary' is graded", "ask_secondary: true"],
+    ),
+    (
+        "graded case asks for a secondary never graded",
+        lambda r: replace(r, G03, "- id: g03_bihar_widow\n", "- id: g03_bihar_widow\n  ask_secondary: true\n"),
+        [M03, "g03_bihar_widow", "asks for a secondary area", "no field 'secondary'"],
+    ),
+    (
+        "practice secondary the same as the primary",
+        lambda r: replace(r, P03, "    area: grief\n", "    area: grief\n    secondary: grief\n"),
+        [P03, "line 19", "field 'secondary' is 'grief'", "same as the primary"],
+    ),
+    (
+        "practice secondary misspelt",
+        lambda r: replace(r, P03, "    area: grief\n", "    area: grief\n    secondary: role_disput\n"),
+        [P03, "line 19", "field 'secondary' is 'role_disput'", "did you mean 'role_dispute'"],
+    ),
+    (
+        "practice secondary without its explanation",
+        lambda r: replace(r, P03, "    area: grief\n", "    area: grief\n    secondary: role_dispute\n"),
+        [P03, "p03_cusco_herder", "field 'secondary_explanation' is missing"],
+    ),
     (
         "stale README count",
         lambda r: replace(r, "README.md", "`m03_grief`: 8 cases", "`m03_grief`: 9 cases"),

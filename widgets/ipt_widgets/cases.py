@@ -23,10 +23,44 @@ from .itemset import ItemSet
 from .ordering import practice_order
 from .schema import LineDict, at, check_keys, choice_error, line_of, suggestion
 from .schema import load_yaml as _load_yaml
-from .vocab import DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE, normalise_area
+from .vocab import (
+    DISPUTE_STAGES,
+    NO_SECONDARY,
+    NOT_INDICATED,
+    NOT_INDICATED_REASONS,
+    PROBLEM_AREAS,
+    ROLE_DISPUTE,
+    normalise_area,
+)
 
-REFERENCE_FIELDS = ("area", "stage", "explanation", "stage_explanation", "distractors", "stage_feedback")
-CASE_FIELDS = ("id", "title", "text", "answer", "explanation", "stage_explanation", "distractors", "stage_feedback")
+# What the classifier offers as the primary answer: the four areas, then "not IPT now".
+CLASSIFIER_CHOICES: dict[str, object] = {**PROBLEM_AREAS, NOT_INDICATED: None}
+
+REFERENCE_FIELDS = (
+    "area",
+    "stage",
+    "secondary",
+    "not_indicated_reason",
+    "explanation",
+    "stage_explanation",
+    "secondary_explanation",
+    "reason_explanation",
+    "distractors",
+    "stage_feedback",
+)
+# Fields that sit beside 'answer' in a practice case (the rest of REFERENCE_FIELDS go inside it).
+_BESIDE_ANSWER = (
+    "secondary",
+    "not_indicated_reason",
+    "explanation",
+    "stage_explanation",
+    "secondary_explanation",
+    "reason_explanation",
+    "distractors",
+    "stage_feedback",
+)
+CASE_FIELDS = ("id", "title", "text", "answer", "ask_secondary", *_BESIDE_ANSWER)
+
 # The sections of a module's case file (load_casebook reads the others).
 FILE_SECTIONS = ("cases", "inventory", "timeline", "phq9", "transcripts")
 
@@ -50,6 +84,16 @@ class ClassificationReference:
         Wrong area key -> case-specific reason it is not the primary area.
     stage_feedback
         Wrong stage key -> case-specific reason it is not that stage.
+    secondary
+        For a mixed presentation: the secondary problem area (or ``"none"``), else None (the
+        item asks for the primary area only, as before).
+    secondary_explanation
+        Why that secondary area (or why none).
+    not_indicated_reason
+        When ``area`` is ``"not_indicated"`` (IPT is not the treatment to start now): why, one of
+        :data:`ipt_widgets.vocab.NOT_INDICATED_REASONS`; else None.
+    reason_explanation
+        What in the case calls for that referral or treatment first.
     """
 
     area: str
@@ -58,6 +102,10 @@ class ClassificationReference:
     stage_explanation: str = ""
     distractors: Mapping[str, str] = field(default_factory=dict)
     stage_feedback: Mapping[str, str] = field(default_factory=dict)
+    secondary: str | None = None
+    secondary_explanation: str = ""
+    not_indicated_reason: str | None = None
+    reason_explanation: str = ""
 
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> ClassificationReference:
@@ -66,8 +114,8 @@ class ClassificationReference:
             raise ValueError(f"{where}: expected a mapping with at least 'area', got {type(data).__name__}")
         check_keys(data, REFERENCE_FIELDS, where)
         area = normalise_area(data.get("area"))
-        if not isinstance(area, str) or area not in PROBLEM_AREAS:
-            raise choice_error(where, data, "area", data.get("area"), PROBLEM_AREAS)
+        if not isinstance(area, str) or area not in CLASSIFIER_CHOICES:
+            raise choice_error(where, data, "area", data.get("area"), CLASSIFIER_CHOICES)
         stage = data.get("stage")
         if area == ROLE_DISPUTE:
             if not isinstance(stage, str) or stage not in DISPUTE_STAGES:
@@ -77,7 +125,7 @@ class ClassificationReference:
             raise ValueError(
                 f"{at(where, data, 'stage')}: field 'stage' is set ({stage!r}) but only a role dispute has a stage"
             )
-        distractors = _text_map(data, "distractors", where, PROBLEM_AREAS)
+        distractors = _text_map(data, "distractors", where, CLASSIFIER_CHOICES)
         if area in distractors:
             raise ValueError(
                 f"{at(where, data.get('distractors'), area)}: field 'distractors' has an entry for the right answer "
@@ -96,7 +144,54 @@ class ClassificationReference:
             stage_explanation=_optional_text(data, "stage_explanation", where),
             distractors=distractors,
             stage_feedback=stage_feedback,
+            secondary=_secondary(data, area, where),
+            secondary_explanation=_optional_text(data, "secondary_explanation", where),
+            not_indicated_reason=_reason(data, area, where),
+            reason_explanation=_optional_text(data, "reason_explanation", where),
         )
+
+
+def _reason(data: Mapping[str, Any], area: str, where: str) -> str | None:
+    """Why IPT is not for now: required when the answer is "not_indicated", refused otherwise."""
+    reason = data.get("not_indicated_reason")
+    if area != NOT_INDICATED:
+        for key in ("not_indicated_reason", "reason_explanation"):
+            if data.get(key) is not None:
+                raise ValueError(
+                    f"{at(where, data, key)}: field {key!r} is set but the answer is {area!r}; "
+                    f"only an answer of {NOT_INDICATED!r} has a reason"
+                )
+        return None
+    if not isinstance(reason, str) or reason not in NOT_INDICATED_REASONS:
+        need = f"an answer of {NOT_INDICATED!r} needs one of {', '.join(NOT_INDICATED_REASONS)}"
+        raise choice_error(where, data, "not_indicated_reason", reason, NOT_INDICATED_REASONS, need)
+    if "secondary" in data:
+        raise ValueError(
+            f"{at(where, data, 'secondary')}: field 'secondary' is set but the answer is {NOT_INDICATED!r}; "
+            "a case where IPT should not start now has no problem areas to rank"
+        )
+    return reason
+
+
+def _secondary(data: Mapping[str, Any], area: str, where: str) -> str | None:
+    """The reference's secondary area: absent (None), "none", or an area other than the primary."""
+    if "secondary" not in data:
+        if data.get("secondary_explanation"):
+            raise ValueError(
+                f"{at(where, data, 'secondary_explanation')}: field 'secondary_explanation' is set but "
+                "'secondary' is not; give the secondary area (or 'none')"
+            )
+        return None
+    secondary = normalise_area(data["secondary"])
+    choices = [*PROBLEM_AREAS, NO_SECONDARY]
+    if not isinstance(secondary, str) or secondary not in choices:
+        raise choice_error(where, data, "secondary", data["secondary"], choices)
+    if secondary == area:
+        raise ValueError(
+            f"{at(where, data, 'secondary')}: field 'secondary' is {secondary!r}, the same as the primary area; "
+            "a secondary area must differ from it (or be 'none')"
+        )
+    return secondary
 
 
 @dataclass(frozen=True)
@@ -107,6 +202,9 @@ class Case:
     title: str
     text: str
     reference: ClassificationReference | None = None
+    ask_secondary: bool = False
+    """True: the widget asks for a secondary area too (a graded file says so with
+    ``ask_secondary: true``, since its reference is hidden; a practice case's ``secondary`` implies it)."""
 
 
 def load_cases(path: str | Path, *, require_answers: bool = False, strict: bool = False) -> ItemSet:
@@ -194,11 +292,13 @@ def _case(raw: Any, path: str, where: str, require_answers: bool) -> Case:
     reference = None
     if "answer" in raw:
         answer = raw["answer"]
+        if isinstance(answer, str):  # "answer: not_indicated", short for "answer: {area: not_indicated}"
+            answer = LineDict({"area": answer}, line=line_of(raw, "answer"), key_lines={"area": line_of(raw, "answer")})
         if isinstance(answer, Mapping):
             check_keys(answer, REFERENCE_FIELDS, f"{where}, field 'answer'")
             # explanation and feedback sit beside 'answer' in a case; each keeps its own line.
             merged = LineDict(answer, line=line_of(answer), key_lines=getattr(answer, "key_lines", {}))
-            for key in REFERENCE_FIELDS[2:]:
+            for key in _BESIDE_ANSWER:
                 if key in raw:
                     merged[key] = raw[key]
                     merged.key_lines[key] = line_of(raw, key)
@@ -208,7 +308,17 @@ def _case(raw: Any, path: str, where: str, require_answers: bool) -> Case:
         raise ValueError(f"{at(where, raw)}: field 'answer' is missing (practice cases need one)")
     if require_answers and reference is not None:
         _check_complete_feedback(reference, where, raw)
-    return Case(id=case_id, title=raw["title"].strip(), text=raw["text"].strip(), reference=reference)
+    ask = raw.get("ask_secondary", False)
+    if not isinstance(ask, bool):
+        raise ValueError(f"{at(where, raw, 'ask_secondary')}: field 'ask_secondary' must be true or false, got {ask!r}")
+    if reference is not None and ask and reference.secondary is None:
+        raise ValueError(
+            f"{at(where, raw, 'ask_secondary')}: field 'ask_secondary' is true but the answer has no 'secondary'"
+        )
+    ask = ask or (reference is not None and reference.secondary is not None)
+    return Case(
+        id=case_id, title=raw["title"].strip(), text=raw["text"].strip(), reference=reference, ask_secondary=ask
+    )
 
 
 def load_yaml(text: str) -> Any:
@@ -242,6 +352,10 @@ def _check_complete_feedback(ref: ClassificationReference, where: str, raw: Any 
     if missing:
         place = at(where, raw, "distractors" if raw is not None and "distractors" in raw else None)
         raise ValueError(f"{place}: field 'distractors' has no feedback for {', '.join(missing)}")
+    if ref.area == NOT_INDICATED and not ref.reason_explanation:
+        raise ValueError(f"{at(where, raw)}: field 'reason_explanation' is missing (the answer is 'not_indicated')")
+    if ref.secondary is not None and not ref.secondary_explanation:
+        raise ValueError(f"{at(where, raw)}: field 'secondary_explanation' is missing (the case has a 'secondary')")
     if ref.area == ROLE_DISPUTE:
         missing = [s for s in DISPUTE_STAGES if s != ref.stage and s not in ref.stage_feedback]
         if missing:
@@ -255,7 +369,7 @@ def _text_map(data: Mapping[str, Any], name: str, where: str, allowed: Mapping[s
         raise ValueError(f"{at(where, data, name)}: field {name!r} must be a mapping of choice -> feedback text")
     out = {}
     for key, text in value.items():
-        choice = normalise_area(key) if allowed is PROBLEM_AREAS else key
+        choice = normalise_area(key) if allowed is CLASSIFIER_CHOICES else key
         if not isinstance(choice, str) or choice not in allowed:
             raise ValueError(
                 f"{at(where, value, key)}: field {name!r} has an unknown key {key!r}; expected one of "

@@ -11,7 +11,7 @@ from .cases import ClassificationReference
 from .safe_read import escape_text as escape
 from .scoring.base import ItemScore
 from .scoring.classification import ClassificationAnswer, ClassificationScore
-from .vocab import ROLE_DISPUTE, area_label, stage_label
+from .vocab import ROLE_DISPUTE, area_label, reason_label, secondary_label, stage_label
 
 _COLOURS = {
     "correct": ("#e8f5e9", "#2e7d32"),
@@ -91,10 +91,15 @@ def classification_card(
         expert = area_label(reference.area)
         if reference.area == ROLE_DISPUTE:
             expert += f", {stage_label(reference.stage).lower()} stage"
+        if reference.not_indicated_reason is not None:
+            expert += f" (reason: {reason_label(reference.not_indicated_reason).lower()})"
+        if reference.secondary is not None:
+            expert = f"primary {expert}; secondary {secondary_label(reference.secondary).lower()}"
         # A correct answer's feedback has just said so: the line confirms rather than repeats.
         agreed = ", as you chose" if score.verdict == "correct" else ""
         parts.append(f"<p style='margin:0.3em 0'><strong>Expert answer:</strong> {escape(expert)}{agreed}.</p>")
-        for text in (reference.explanation, reference.stage_explanation):
+        texts = (reference.explanation, reference.stage_explanation, reference.secondary_explanation)
+        for text in (*texts, reference.reason_explanation):
             if text and all(text not in line for line in score.feedback):
                 parts.append(f"<p style='margin:0.3em 0'>{escape(text)}</p>")
     return _box(score.verdict, "".join(parts), f"Feedback on {case_title}")

@@ -58,6 +58,34 @@ PROBLEM_AREAS: dict[str, Term] = {
     )
 }
 
+# A mixed presentation's "no secondary area" choice (and a reference's key for it).
+NO_SECONDARY = "none"
+
+# The classifier's fifth choice: IPT is not the treatment to start now (Weissman, Markowitz &
+# Klerman 2017; WHO group IPT manual 2016): bipolar disorder needs mood-stabilising treatment,
+# psychotic depression medical care, active substance dependence treatment first, and acute
+# suicidal intent with a plan urgent care, before (or instead of) IPT.
+NOT_INDICATED = "not_indicated"
+NOT_INDICATED_LABEL = "Not IPT now: refer or treat first"
+NOT_INDICATED_REASONS: dict[str, Term] = {
+    t.key: t
+    for t in (
+        Term("bipolar", "Bipolar history", "Depression in bipolar disorder needs mood-stabilising treatment first."),
+        Term("psychosis", "Psychotic features", "Psychotic depression needs medical (psychiatric) care first."),
+        Term(
+            "substance",
+            "Substance dependence needing treatment first",
+            "Active dependence drives the mood and needs its own treatment before IPT can work.",
+        ),
+        Term(
+            "acute_risk",
+            "Acute risk needing urgent care",
+            "Suicidal intent with a plan, or being unable to eat or drink, needs same-day urgent care.",
+        ),
+        Term("other", "Other", "Another reason that something must come before IPT."),
+    )
+}
+
 DISPUTE_STAGES: dict[str, Term] = {
     t.key: t
     for t in (
@@ -110,6 +138,13 @@ AREA_PITFALLS: dict[str, str] = {
         "no recent life event explains the episode. When there is a death, a dispute or a "
         "life change around onset, choose that area instead."
     ),
+    NOT_INDICATED: (
+        "The expert found nothing in this case that must be treated before IPT can start: no bipolar "
+        "history, no psychotic features, no substance dependence that needs treatment first and no acute "
+        "risk that needs urgent care. A concern that is present but manageable (past, treated drinking; "
+        "passive thoughts of death without plan or intent) is monitored alongside IPT, with a "
+        "collaborative safety plan where risk is part of the picture."
+    ),
 }
 
 # One list of competencies for the course; every graded item is tagged with some of them,
@@ -118,6 +153,7 @@ COMPETENCIES: dict[str, str] = {
     "problem_area_identification": "Identifies the primary IPT problem area from a case.",
     "dispute_staging": "Stages a role dispute (renegotiation, impasse, dissolution).",
     "case_conceptualisation": "Justifies a choice with the case's interpersonal cues.",
+    "suitability_assessment": "Recognises when IPT is not the treatment to start now, and what must come first.",
 }
 
 
@@ -125,8 +161,23 @@ def area_label(key: str | None) -> str:
     """Return the display label of a problem area key (or a dash for no answer)."""
     if key is None:
         return "—"
+    if key == NOT_INDICATED:
+        return NOT_INDICATED_LABEL
     term = PROBLEM_AREAS.get(key)
     return term.label if term else str(key)
+
+
+def reason_label(key: str | None) -> str:
+    """Return the display label of a "not IPT now" reason key (or a dash for none)."""
+    if key is None:
+        return "—"
+    term = NOT_INDICATED_REASONS.get(key)
+    return term.label if term else str(key)
+
+
+def secondary_label(key: str | None) -> str:
+    """Return the display label of a secondary-area choice ("none" included)."""
+    return "None" if key == NO_SECONDARY else area_label(key)
 
 
 def stage_label(key: str | None) -> str:

@@ -21,7 +21,17 @@ from .findings import Finding, error, warning
 
 # What a released file must not hold, per section: the expert's answer.
 ANSWER_KEYS = {
-    "cases": ("answer", "explanation", "stage_explanation", "distractors", "stage_feedback"),
+    "cases": (
+        "answer",
+        "secondary",
+        "explanation",
+        "stage_explanation",
+        "secondary_explanation",
+        "not_indicated_reason",
+        "reason_explanation",
+        "distractors",
+        "stage_feedback",
+    ),
     "inventory": ("answer",),
     "timeline": ("answer",),
     "phq9": ("explanation",),

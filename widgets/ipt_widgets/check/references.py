@@ -61,9 +61,34 @@ def check_call(path: Path, where: str, node: ast.Call, item_id: str, cell_points
         return findings + [error(f"{where}, line {ref_node.lineno}: the reference cannot be read ({exc})")]
     try:
         _validate(kind, reference, ref_where, ref_node.lineno, case_file, item_id)
+        if kind == "cases":
+            holders = [f for f in files if item_id in ids_of(f).get(kind, set())]
+            _check_asks_secondary(reference, ref_where, item_id, holders)
     except ValueError as exc:
         findings.append(error(str(exc)))
     return findings
+
+
+def _check_asks_secondary(reference: Any, where: str, item_id: str, files: list[Path]) -> None:
+    """A reference with a secondary area needs a released case that asks for one, and the reverse:
+    otherwise the widget would not offer the choice being graded, or offer one never graded."""
+    from ..cases import load_cases
+
+    for path in files:
+        case = load_cases(path).get(item_id)
+        if case is None or isinstance(case, Unavailable):
+            continue
+        graded = isinstance(reference, dict) and "secondary" in reference
+        if graded and not case.ask_secondary:
+            raise ValueError(
+                f"{where}: field 'secondary' is graded, but {path.name} does not ask for it; "
+                "add 'ask_secondary: true' to the case"
+            )
+        if case.ask_secondary and not graded:
+            raise ValueError(
+                f"{where}: {path.name} asks for a secondary area ('ask_secondary: true') but the reference "
+                "has no field 'secondary'"
+            )
 
 
 def _constant(node: Any, default: str) -> str:

@@ -30,6 +30,7 @@ _WRONG_AREA = {
     "role_transition": "grief",
     "role_dispute": "grief",
     "interpersonal_deficits": "role_transition",
+    "not_indicated": "role_transition",
 }
 
 
@@ -73,7 +74,11 @@ def manual_answers(source_dir: Path) -> dict[str, str]:
 def strong_value(item: dict[str, Any]) -> Any:
     ref, kind = item["reference"], item["kind"]
     if kind == "classification":
-        return {"area": ref["area"], "stage": ref.get("stage"), "rationale": "The onset follows the key event."}
+        value = {"area": ref["area"], "stage": ref.get("stage"), "rationale": "The onset follows the key event."}
+        for key in ("secondary", "not_indicated_reason"):
+            if key in ref:
+                value[key] = ref[key]
+        return value
     if kind == "inventory":
         return {
             "people": [
