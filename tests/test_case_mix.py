@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 from ipt_widgets.cases import load_cases
 from ipt_widgets.ordering import practice_order
-from ipt_widgets.vocab import PROBLEM_AREAS
+from ipt_widgets.vocab import NO_SECONDARY, PROBLEM_AREAS
 
 from tests.conftest import REPO
-from tests.nbgrader.conftest import answer_key
+from tests.nbgrader.conftest import ASSIGNMENTS, answer_key
 
 OWN_AREA = {
     "m03_grief": "grief",
@@ -130,3 +130,39 @@ def test_practice_order_is_stable_seeded_and_never_monotone():
         assert keys not in ([0, 0, 0, 1], [1, 0, 0, 0])
     assert sorted(practice_order({"x": 1, "y": 1}, "s")) == ["x", "y"]
     assert practice_order({}, "s") == []
+
+
+def graded_mixed_cases():
+    """(assignment, case id, reference, released text) of every graded case with a secondary area."""
+    found = []
+    for assignment in ASSIGNMENTS:
+        released = (
+            load_cases(REPO / "solutions" / assignment / "cases.yaml")
+            if (REPO / "solutions" / assignment / "cases.yaml").exists()
+            else {}
+        )
+        for item, entry in answer_key(assignment).items():
+            ref = entry["reference"]
+            if entry["kind"] == "classification" and ref.get("secondary") not in (None, NO_SECONDARY):
+                assert released[item].ask_secondary, f"{assignment}: {item} does not ask for its secondary area"
+                assert ref["secondary"] != ref["area"] and ref.get("secondary_explanation"), item
+                found.append((assignment, item, ref, released[item].text))
+    return found
+
+
+def test_at_least_12_graded_mixed_presentations_spread_over_assignments():
+    mixed = graded_mixed_cases()
+    by_assignment = Counter(a for a, *_ in mixed)
+    print(f"\n{len(mixed)} graded cases with a secondary area: {dict(by_assignment)}")
+    assert len(mixed) >= 12
+    assert len(by_assignment) >= 4 and max(by_assignment.values()) <= len(mixed) // 2
+    assert len({r["area"] for _, _, r, _ in mixed}) == 4, "every area is primary somewhere"
+
+
+def test_graded_items_practise_reformulation():
+    """A patient who finds the formulation partly or not right, and a loss that surfaces at session 5."""
+    mixed = graded_mixed_cases()
+    disputed = [i for _, i, _, text in mixed if "formulation" in text and re.search(r'"(?:Partly|No)\.', text)]
+    late_loss = [i for _, i, r, text in mixed if "session 5" in text.lower() and r["area"] == "grief"]
+    assert len(disputed) >= 2, disputed
+    assert late_loss, "a death revealed at session 5 that makes grief the primary area"
