@@ -76,6 +76,8 @@ P03 = "course/cases/03_grief.yaml"
 P04 = "course/cases/04_role_disputes.yaml"
 G03 = "solutions/m03_grief/cases.yaml"
 G02 = "solutions/m02_initial_phase/cases.yaml"
+P02F = "course/cases/02_initial_phase_suitability.yaml"
+G02F = "solutions/m02_initial_phase/suitability.yaml"
 FIRST_REF = "reference={'area': 'grief',\n     'explanation': "
 TAGS = "g03_bihar_widow_problem_area"
 
@@ -310,6 +312,42 @@ MUTATIONS = [
         "practice secondary without its explanation",
         lambda r: replace(r, P03, "    area: grief\n", "    area: grief\n    secondary: role_dispute\n"),
         [P03, "p03_cusco_herder", "field 'secondary_explanation' is missing"],
+    ),
+    # "Not IPT now": a reason id must be one of the five, in practice files and hidden tests alike
+    (
+        "practice reason id misspelt",
+        lambda r: replace(r, P02F, "  not_indicated_reason: bipolar\n", "  not_indicated_reason: bipolor\n"),
+        [P02F, "line 47", "field 'not_indicated_reason' is 'bipolor'", "did you mean 'bipolar'"],
+    ),
+    (
+        "practice reason id unknown",
+        lambda r: replace(r, P02F, "    not_indicated_reason: substance\n", "    not_indicated_reason: alcohol\n"),
+        [P02F, "line 74", "field 'not_indicated_reason' is 'alcohol'", "needs one of bipolar, psychosis"],
+    ),
+    (
+        "graded reason id unknown",
+        lambda r: replace(r, M02, "'not_indicated_reason': 'bipolar'", "'not_indicated_reason': 'mania'"),
+        [M02, "fit_g04_reykjavik_nurse", "field 'not_indicated_reason' is 'mania'", "needs one of"],
+    ),
+    (
+        "graded reason missing",
+        lambda r: replace(r, M02, "'not_indicated_reason': 'psychosis',", ""),
+        [M02, "fit_g05_bamako_group_member", "field 'not_indicated_reason' is None"],
+    ),
+    (
+        "reason released to trainees",
+        lambda r: replace(
+            r,
+            G02F,
+            "- id: fit_g01_san_antonio_widow\n",
+            "- id: fit_g01_san_antonio_widow\n  not_indicated_reason: other\n",
+        ),
+        [G02F, "line 5", "field 'not_indicated_reason' holds the expert answer"],
+    ),
+    (
+        "practice reason_explanation misspelt",
+        lambda r: replace(r, P02F, "  reason_explanation: |", "  reason_explanaton: |"),
+        [P02F, "line 50", "'reason_explanaton'", "did you mean 'reason_explanation'"],
     ),
     (
         "stale README count",

@@ -26,7 +26,10 @@ WRONG_AREA = {
     "role_transition": "grief",
     "role_dispute": "grief",
     "interpersonal_deficits": "role_transition",
+    "not_indicated": "grief",
 }
+OTHER_REASON = {"bipolar": "psychosis", "psychosis": "bipolar", "substance": "other", "acute_risk": "other"}
+OTHER_REASON["other"] = "bipolar"
 OTHER_STAGE = {"renegotiation": "impasse", "impasse": "dissolution", "dissolution": "renegotiation"}
 BANDS = [(4, "minimal"), (9, "mild"), (14, "moderate"), (19, "moderately_severe"), (27, "severe")]
 
@@ -46,7 +49,11 @@ def perfect_value(item):
     ref = item["reference"]
     kind = item["kind"]
     if kind == "classification":
-        return {"area": ref["area"], "stage": ref.get("stage"), "rationale": "Onset follows the event."}
+        value = {"area": ref["area"], "stage": ref.get("stage"), "rationale": "Onset follows the event."}
+        for key in ("secondary", "not_indicated_reason"):  # a mixed presentation; "Not IPT now"
+            if key in ref:
+                value[key] = ref[key]
+        return value
     if kind == "inventory":
         return {
             "people": [
@@ -99,10 +106,18 @@ def partial_value(item, index):
     if kind == "draft":  # generic advice instead of a formulation
         return ADVICE, draft_fraction(item, ADVICE)
     if kind == "classification":
+        # Documented rules: with a secondary area the primary is worth 70% and the secondary 30%;
+        # the secondary stays right here, so a wrong primary keeps its 30%.
+        mixed = "secondary" in ref
+        kept = 0.3 if mixed else 0.0
         if index < 2:
-            return {**value, "area": WRONG_AREA[ref["area"]], "stage": None}, 0.0
+            wrong = {**value, "area": WRONG_AREA[ref["area"]], "stage": None}
+            wrong.pop("not_indicated_reason", None)
+            return wrong, kept
+        if ref.get("not_indicated_reason"):  # "Not IPT now" with the wrong reason: half
+            return {**value, "not_indicated_reason": OTHER_REASON[ref["not_indicated_reason"]]}, 0.5
         if ref.get("stage"):
-            return {**value, "stage": OTHER_STAGE[ref["stage"]]}, 0.5
+            return {**value, "stage": OTHER_STAGE[ref["stage"]]}, 0.7 * 0.5 + 0.3 if mixed else 0.5
         return value, 1.0
     if kind == "inventory":  # everyone found and placed, but no focus relationship marked: 40% + 30%
         return {"people": [{**p, "focus": False} for p in value["people"]]}, 0.7

@@ -141,3 +141,44 @@ def test_a_practice_file_accepts_the_short_answer_and_needs_the_reason_explained
 def test_every_reason_has_a_label_and_a_gloss():
     assert list(NOT_INDICATED_REASONS) == ["bipolar", "psychosis", "substance", "acute_risk", "other"]
     assert all(t.label and t.gloss for t in NOT_INDICATED_REASONS.values())
+
+
+def _course_references():
+    from tests.conftest import REPO
+    from tests.nbgrader.conftest import ASSIGNMENTS, answer_key
+
+    for path in sorted((REPO / "course" / "cases").glob("*.yaml")):
+        if "\ncases:" in "\n" + path.read_text(encoding="utf-8"):
+            for case in load_cases(path, require_answers=True, strict=True).values():
+                yield case.reference
+    for assignment in ASSIGNMENTS:
+        for item, entry in answer_key(assignment).items():
+            if entry["kind"] == "classification":
+                yield ClassificationReference.from_mapping(entry["reference"], item)
+
+
+def test_every_course_case_without_the_new_fields_scores_by_the_old_rules():
+    """Old cases score as before for every answer a trainee can give; "Not IPT now" earns 0."""
+    stages = [None, "renegotiation", "impasse", "dissolution"]
+    old = [r for r in _course_references() if r.secondary is None and r.area != "not_indicated"]
+    assert len(old) >= 80  # every keyed classification the course had before issue 14
+    for ref in old:
+        for area in ["grief", "role_dispute", "role_transition", "interpersonal_deficits", "not_indicated"]:
+            for stage in stages if area == "role_dispute" else [None]:
+                got = score_classification(ClassificationAnswer(area, stage), ref, 2).points
+                if area != ref.area:
+                    want = 0.0
+                elif area != "role_dispute" or stage == ref.stage:
+                    want = 2.0
+                else:
+                    want = 1.0
+                assert got == want, (ref.area, ref.stage, area, stage)
+
+
+def test_an_explanation_that_already_says_so_is_not_repeated():
+    ref = ClassificationReference.from_mapping(
+        {"area": "not_indicated", "not_indicated_reason": "psychosis", "explanation": "IPT should not start now. X."},
+        "ref",
+    )
+    line = score_classification(ClassificationAnswer("not_indicated"), ref, 2).feedback[0]
+    assert line == "Right: IPT should not start now. X."

@@ -252,9 +252,11 @@ def _expert_secondary(key: str | None) -> str:
 def _confirm_area(area: str, explanation: str) -> str:
     """ "Grief is the primary area." then the explanation, unless its first sentence already says so
     ("The primary area is a role dispute."): the same sentence twice reads as a slip."""
-    if area == NOT_INDICATED:
-        return f"Right: IPT is not the treatment to start now. {explanation}".strip()
     first = explanation.split(". ")[0].lower()
+    if area == NOT_INDICATED:
+        if "ipt" in first and "not" in first:  # "IPT should not start now. ..."
+            return f"Right: {explanation}".strip()
+        return f"Right: IPT is not the treatment to start now. {explanation}".strip()
     if area_label(area).lower() in first and "primary" in first:
         return explanation.strip()
     return f"{area_label(area)} is the primary area. {explanation}".strip()

@@ -69,7 +69,8 @@ class VignetteClassifier(StoredItemWidget):
             value=None,
             description="Why not IPT now:",
             style=LABEL_STYLE,
-            layout=widgets.Layout(display="none"),
+            # Wider than the default: a long reason would wrap over the next one.
+            layout=widgets.Layout(display="none", width="auto"),
         )
         self._stage_control = widgets.RadioButtons(
             options=[(t.label, t.key) for t in DISPUTE_STAGES.values()],
