@@ -139,10 +139,10 @@ AREA_PITFALLS: dict[str, str] = {
         "life change around onset, choose that area instead."
     ),
     NOT_INDICATED: (
-        "The expert found nothing in this case that must be treated before IPT can start: no bipolar "
-        "history, no psychotic features, no substance dependence that needs treatment first and no acute "
-        "risk that needs urgent care. A concern that is present but manageable (past, treated drinking; "
-        "passive thoughts of death without plan or intent) is monitored alongside IPT, with a "
+        "IPT can start (or go on) here: the expert found nothing in this case that must be referred or "
+        "treated first, such as a bipolar history, psychotic features, substance dependence that needs "
+        "treatment first or acute risk that needs urgent care. A concern that is present but manageable "
+        "(past, treated drinking; passive thoughts of death without plan or intent) is monitored alongside IPT, with a "
         "collaborative safety plan where risk is part of the picture."
     ),
 }
