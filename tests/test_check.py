@@ -313,18 +313,18 @@ MUTATIONS = [
     # counts kept in prose
     (
         "stale points",
-        lambda r: replace(r, M03, "**Points:** 21", "**Points:** 22"),
-        [M03, "Points: 22", "add up to 21"],
+        lambda r: replace(r, M03, "**Points:** 25", "**Points:** 26"),
+        [M03, "Points: 26", "add up to 25"],
     ),
     (
         "stale Case N of M",
-        lambda r: replace(r, M03, "## Case 2 of 6", "## Case 2 of 7"),
-        [M03, "Case 2 of 7", "should read 'Case 2 of 6'"],
+        lambda r: replace(r, M03, "## Case 2 of 8", "## Case 2 of 9"),
+        [M03, "Case 2 of 9", "should read 'Case 2 of 8'"],
     ),
     (
         "card title numbered apart from its heading",
-        lambda r: replace(r, M03, "title='Case 2: Ana", "title='Case 3: Ana"),
-        [M03, "g03_bogota_stillbirth_problem_area", "'Case 3' under the heading 'Case 2'"],
+        lambda r: replace(r, M03, "title='Case 3: Ana", "title='Case 4: Ana"),
+        [M03, "g03_bogota_stillbirth_problem_area", "'Case 4' under the heading 'Case 3'"],
     ),
     # mixed presentations: a secondary area graded must be asked for, and the reverse
     (
@@ -392,8 +392,8 @@ MUTATIONS = [
     ),
     (
         "stale README count",
-        lambda r: replace(r, "README.md", "`m03_grief`: 6 cases", "`m03_grief`: 7 cases"),
-        ["README.md", "line ", "says 7 cases", "has 6"],
+        lambda r: replace(r, "README.md", "`m03_grief`: 8 cases", "`m03_grief`: 9 cases"),
+        ["README.md", "line ", "says 9 cases", "has 8"],
     ),
     (
         "stale 'Read four vignettes'",

@@ -17,7 +17,7 @@ def run(capsys, *argv):
 def test_a_graded_classification_is_scored_by_its_hidden_test(capsys):
     status, out = run(capsys, "g03_tbilisi_vineyard", "--answer", "area=role_dispute", "stage=impasse")
     assert status == 0
-    assert "Case 5: Giorgi" in out and "Expert answer: Role dispute, renegotiation stage." in out
+    assert "Case 7: Giorgi" in out and "Expert answer: Role dispute, renegotiation stage." in out
     assert out.rstrip().endswith("Score: 1 of 2")
 
 

@@ -79,7 +79,7 @@ def test_feedback_is_provisional_and_keeps_the_rubric_private(graded):
     html = unescape((graded / "feedback" / "reviewed" / M01 / f"{M01}.html").read_text(encoding="utf-8"))
     assert "provisional" in html
     assert "grade_draft" not in html and "BEGIN HIDDEN TESTS" not in html and "exemplars" not in html
-    assert "Scores the written formulation for case 11" in html  # the test cell's docstring stays
+    assert "Scores the written formulation for case 14" in html  # the test cell's docstring stays
     for item in free_text_items(M01).values():
         ref = parse_reference(item["reference"])
         assert ref.expert_formulation.split(".")[0] in html  # the expert answer is shown

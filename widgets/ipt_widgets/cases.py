@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .itemset import ItemSet
+from .ordering import practice_order
 from .schema import LineDict, at, check_keys, choice_error, line_of, suggestion
 from .schema import load_yaml as _load_yaml
 from .vocab import (
@@ -215,11 +216,18 @@ def load_cases(path: str | Path, *, require_answers: bool = False, strict: bool 
         A YAML file with a top-level ``cases`` list.
     require_answers
         True for practice files: every case must carry ``answer``, ``explanation`` and
-        feedback for every wrong choice.
+        feedback for every wrong choice. Practice cases come back in the order the notebook
+        shows them (:func:`~ipt_widgets.ordering.practice_order`, seeded from the file's name),
+        so that a case's position does not give its answer away.
     strict
         True: raise at the first problem. False (what notebooks use): return the cases that
         loaded; the errors are in ``.errors``, and looking up a broken case gives an
         :class:`~ipt_widgets.itemset.Unavailable` that the widget shows as a message.
+
+    Returns
+    -------
+    ItemSet
+        Case id -> :class:`Case`: in file order, or in practice order with ``require_answers``.
 
     Raises
     ------
@@ -251,7 +259,23 @@ def load_cases(path: str | Path, *, require_answers: bool = False, strict: bool 
             if strict:
                 raise
             cases.add_error(str(exc), case_id if isinstance(case_id, str) else None)
-    return cases
+    return _in_practice_order(cases, path.stem) if require_answers else cases
+
+
+def _answer_key(case: Case) -> tuple[int, int]:
+    """Where a case's answer falls in the order the widgets offer the choices."""
+    areas, stages = list(PROBLEM_AREAS), list(DISPUTE_STAGES)
+    ref = case.reference
+    area = areas.index(ref.area) if ref is not None and ref.area in areas else len(areas)
+    stage = stages.index(ref.stage) if ref is not None and ref.stage in stages else -1
+    return area, stage
+
+
+def _in_practice_order(cases: ItemSet, seed: str) -> ItemSet:
+    order = practice_order({case_id: _answer_key(case) for case_id, case in cases.items()}, seed)
+    shuffled = ItemSet(((case_id, cases[case_id]) for case_id in order), source=cases.source, errors=cases.errors)
+    shuffled.broken.update(cases.broken)
+    return shuffled
 
 
 def _case(raw: Any, path: str, where: str, require_answers: bool) -> Case:
