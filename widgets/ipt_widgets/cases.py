@@ -36,19 +36,7 @@ from .vocab import (
 # What the classifier offers as the primary answer: the four areas, then "not IPT now".
 CLASSIFIER_CHOICES: dict[str, object] = {**PROBLEM_AREAS, NOT_INDICATED: None}
 
-REFERENCE_FIELDS = (
-    "area",
-    "stage",
-    "secondary",
-    "not_indicated_reason",
-    "explanation",
-    "stage_explanation",
-    "secondary_explanation",
-    "reason_explanation",
-    "distractors",
-    "stage_feedback",
-)
-# Fields that sit beside 'answer' in a practice case (the rest of REFERENCE_FIELDS go inside it).
+# Fields that sit beside 'answer' in a practice case; 'area' and 'stage' go inside it.
 _BESIDE_ANSWER = (
     "secondary",
     "not_indicated_reason",
@@ -59,6 +47,7 @@ _BESIDE_ANSWER = (
     "distractors",
     "stage_feedback",
 )
+REFERENCE_FIELDS = ("area", "stage", *_BESIDE_ANSWER)
 CASE_FIELDS = ("id", "title", "text", "answer", "ask_secondary", *_BESIDE_ANSWER)
 
 # The sections of a module's case file (load_casebook reads the others).
