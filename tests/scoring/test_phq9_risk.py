@@ -130,3 +130,15 @@ def test_a_reference_without_risk_keeps_the_older_weights():
 def test_bad_references_are_named(risk, message):
     with pytest.raises(ValueError, match=message):
         PHQ9Reference.from_mapping({"sessions": SESSIONS, "risk": risk}, "hidden test for 'x', reference")
+
+
+def test_over_reaction_after_an_earlier_positive_item_9_does_not_deny_that_risk():
+    # Positive at intake, 0 later: the later "monitor" keeps the intake safety plan under review.
+    decisions = [RiskDecision("ask_and_plan"), RiskDecision("monitor", "the intake safety plan stays in place")]
+    result = score_risk(["ask_and_plan", "ask_and_plan"], decisions, [1, 0], ["Intake", "Session 4"])
+    text = " ".join(result.feedback)
+    assert result.fraction == pytest.approx((3 * 1.0 + 1 * 0.5) / 4)
+    assert "Risk was shown at an earlier session" in text and "review that plan" in text
+    assert "the case does not show" not in text
+    first = score_risk(["ask_and_plan"], [RiskDecision("monitor")], [0], ["Intake"])
+    assert "risk the case does not show" in " ".join(first.feedback)

@@ -2,7 +2,11 @@
 
 The reference gives one decision per session, from item 9 and any risk fact the case states:
 item 9 at 0 and no other cue → ``monitor``; item 9 above 0 with no plan or intent stated →
-``ask_and_plan``; a stated plan, intent or means at hand → ``urgent``. A reference is checked
+``ask_and_plan``; ``urgent`` for acute risk: a plan or intent (especially with means at hand),
+preparations or rehearsal, a recent attempt, or a patient who cannot take part in safety planning.
+Access to means alone is met in the safety plan (making means safer), not by ``urgent``. After a
+positive item 9, a later session at 0 is ``monitor``: the safety plan made then stays under review
+(the reference's ``why`` says so). A reference is checked
 against its own item 9 scores: a positive item 9 can never call for routine monitoring, and any
 action beyond it needs the fact that calls for it (``why``) when item 9 does not.
 
@@ -115,8 +119,13 @@ def score_risk(
     unsafe = any(c == "monitor" and d.action != "monitor" for c, d in zip(chosen, decisions))
     fraction = 0.0 if unsafe else sum(w * c for w, c in zip(weights, credits)) / sum(weights)
     fell = [0 < i < len(totals) and totals[i] < totals[i - 1] for i in range(len(decisions))]
+    # Risk shown at an earlier session changes what over-reaction at a later, quieter one means.
+    shown = [s > 0 or d.action != "monitor" for s, d in zip(item9, decisions)]
+    earlier = [any(shown[:i]) for i in range(len(decisions))]
     feedback = [
-        _teach(label, c, d, s, f) for label, c, d, s, f in zip(labels, chosen, decisions, item9, fell) if c != d.action
+        _teach(label, c, d, s, f, e)
+        for label, c, d, s, f, e in zip(labels, chosen, decisions, item9, fell, earlier)
+        if c != d.action
     ]
     if unsafe:
         feedback.append(
@@ -126,16 +135,16 @@ def score_risk(
     return RiskResult(fraction, unsafe, feedback)
 
 
-def _teach(label: str, chosen: str | None, decision: RiskDecision, item9: int, total_fell: bool = False) -> str:
-    """One session's lesson: what the facts call for and why, then what was wrong with the choice."""
+def _teach(
+    label: str, chosen: str | None, decision: RiskDecision, item9: int, total_fell: bool = False, earlier: bool = False
+) -> str:
+    """One session's lesson: what the facts call for and why, then what was wrong with the choice.
+    ``earlier``: an earlier session showed risk, so a safety plan is already in place."""
     right = f"{label}: {reason(decision, item9)}, so the action is: {RISK_ACTIONS[decision.action].lower()}."
     if chosen is None:
         return f"{right} No action was chosen for this session."
     if decision.action == "monitor":
-        return (
-            f"{right} You chose more than that ({RISK_ACTIONS[chosen].lower()}). Asking about suicidal thoughts "
-            "is always right, but a safety plan or an urgent assessment answers risk the case does not show."
-        )
+        return f"{right} You chose more than that ({RISK_ACTIONS[chosen].lower()}). " + _over(earlier)
     if chosen == "monitor":
         fell = " The total fell at this session, but a falling total does not lower the risk item 9 reports."
         return (
@@ -144,10 +153,27 @@ def _teach(label: str, chosen: str | None, decision: RiskDecision, item9: int, t
         )
     if decision.action == "urgent":
         return (
-            f"{right} A safety plan alone is not enough once a plan, intent or means at hand is stated: the "
-            "patient needs a same-day urgent assessment, and your supervisor must know."
+            f"{right} A safety plan alone is not enough once a plan or intent (especially with means at hand), "
+            "preparations or a recent attempt is stated: the patient needs a same-day urgent assessment, and "
+            "your supervisor must know."
         )
     return (
         f"{right} With no plan or intent stated, asking directly and agreeing a collaborative safety plan is "
-        "the proportionate step; an urgent assessment follows if the answers show a plan, intent or means."
+        "the proportionate step, and the plan makes any means safer. An urgent assessment follows if the "
+        "answers show a plan or intent, preparations or rehearsal, a recent attempt, or that the patient "
+        "cannot take part in safety planning."
+    )
+
+
+def _over(earlier: bool) -> str:
+    """What choosing more than routine monitoring teaches, with or without risk shown before."""
+    if earlier:
+        return (
+            "Risk was shown at an earlier session, so the safety plan made then stays in place: you ask about "
+            "suicidal thoughts again and review that plan briefly, as part of routine monitoring. Nothing new "
+            "at this session calls for a fresh safety plan or an urgent assessment."
+        )
+    return (
+        "Asking about suicidal thoughts is always right, but a safety plan or an urgent assessment answers "
+        "risk the case does not show."
     )
