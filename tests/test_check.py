@@ -259,12 +259,12 @@ MUTATIONS = [
     ),
     (
         "practice PHQ-9 risk field misspelt",
-        lambda r: replace(r, P02, "    risk: [ask_and_plan", "    risks: [ask_and_plan"),
+        lambda r: replace(r, P02, "    risk:\n      - ask_and_plan", "    risks:\n      - ask_and_plan"),
         [P02, "line", "'risks'", "did you mean 'risk'"],
     ),
     (
         "practice PHQ-9 risk action misspelt",
-        lambda r: replace(r, P02, "    risk: [ask_and_plan", "    risk: [ask_plan"),
+        lambda r: replace(r, P02, "    risk:\n      - ask_and_plan", "    risk:\n      - ask_plan"),
         [P02, "session 1", "field 'action' is 'ask_plan'", "did you mean 'ask_and_plan'"],
     ),
     (
