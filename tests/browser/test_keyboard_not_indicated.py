@@ -19,9 +19,14 @@ def test_not_ipt_now_opens_one_labelled_reason_group(page, lab):
     reason = groups.nth(2)
     assert not reason.is_visible()
     tab_to(page, ".ipt-vignette-classifier input[type=radio]")
-    for _ in range(4):  # from the first area down to the fifth choice
+    # From the first area down to the fifth choice, one key at a time as a person would: choosing
+    # a role dispute shows its stage group, and a key pressed while the widget redraws is lost.
+    active = "(document.activeElement.closest('label') || {}).textContent || ''"
+    for _ in range(4):
+        before = page.evaluate(active)
         page.keyboard.press("ArrowDown")
-    assert "Not IPT now" in page.evaluate("document.activeElement.closest('label').textContent")
+        wait_for(lambda before=before: page.evaluate(active) != before or None)
+    assert "Not IPT now" in page.evaluate(active)
     reason.wait_for(state="visible")
     box = reason.locator("[role=radiogroup]")
     label_id = box.get_attribute("aria-labelledby")

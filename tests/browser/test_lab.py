@@ -87,7 +87,9 @@ def test_initial_phase_tools(page, lab):
 
     def timeline_saved():
         value = saved(root, stem).get("tl_p01_durban_administrator", {}).get("value") or {}
-        return value if value.get("mood", [0])[0] == 7 and value.get("event_weeks") else None
+        # Wait for both changes: the slider's save can land before the dropdown's.
+        weeks = value.get("event_weeks") or {}
+        return value if value.get("mood", [0])[0] == 7 and 3 in weeks.values() else None
 
     value = wait_for(timeline_saved)
     assert value and 3 in value["event_weeks"].values()

@@ -191,12 +191,12 @@ def _look_at_feedback(sync_api, html, artifacts, args, executable):
         browser = p.chromium.launch(executable_path=executable, args=args)
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         page.goto(html.as_uri())
-        card = page.locator("section.ipt-card", has_text="What a good answer does").first
+        card = page.locator(".ipt-card", has_text="What a good answer does").first
         card.scroll_into_view_if_needed()
         assert card.is_visible()
         assert card.locator("table[aria-label='Rubric elements'] tbody tr").count() >= 4
         assert page.get_by_text("Expert formulation").first.is_visible()
-        assert page.locator("section.ipt-card", has_text="Expert answer").count() >= 10  # the classifications
+        assert page.locator(".ipt-card", has_text="Expert answer").count() >= 10  # the classifications
         artifacts.mkdir(parents=True, exist_ok=True)
         card.screenshot(path=str(artifacts / "feedback_free_text.png"))
         page.screenshot(path=str(artifacts / "feedback_page.png"))
