@@ -48,6 +48,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def lab_env(root: Path) -> dict[str, str]:
+    """The environment of a Jupyter server on ``root``: this Python first on PATH, and Jupyter's
+    settings and runtime files inside ``root``."""
+    bin_dir = Path(sys.executable).parent
+    return dict(
+        os.environ,
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        JUPYTER_CONFIG_DIR=str(root / ".jupyter"),
+        JUPYTER_RUNTIME_DIR=str(root / ".runtime"),
+    )
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """URL and folder of a JupyterLab server on a fresh copy of the course."""
@@ -58,13 +70,7 @@ def lab(tmp_path_factory):
             REPO / top, root / top, ignore=shutil.ignore_patterns("*.responses.json*", ".ipynb_checkpoints")
         )
     shutil.copy(REPO / "nbgrader_config.py", root)
-    bin_dir = Path(sys.executable).parent
-    env = dict(
-        os.environ,
-        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        JUPYTER_CONFIG_DIR=str(root / ".jupyter"),
-        JUPYTER_RUNTIME_DIR=str(root / ".runtime"),
-    )
+    env = lab_env(root)
     # The gradebook must know the assignments for the formgrader page.
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "generate_assignment", "m01_problem_areas", "--force"],

@@ -13,15 +13,13 @@ generated feedback page are opened in Chromium: no payload may run, no dialog op
 from __future__ import annotations
 
 import base64
-import os
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from nbformat.v4 import new_markdown_cell
 
-from tests.browser.conftest import ARTIFACTS, TOKEN, require_browser, running_lab
+from tests.browser.conftest import ARTIFACTS, TOKEN, lab_env, require_browser, running_lab
 from tests.nbgrader.conftest import make_course_copy, run_nbgrader, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -103,14 +101,7 @@ def hostile_course(tmp_path_factory):
         # the sanitisers stand between the payloads and the browser.
         run_nbgrader(course, "autograde", assignment, "--RebuildFromRelease.enabled=False")
         run_nbgrader(course, "generate_feedback", assignment)
-    bin_dir = Path(sys.executable).parent
-    env = dict(
-        os.environ,
-        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        JUPYTER_CONFIG_DIR=str(course / ".jupyter"),
-        JUPYTER_RUNTIME_DIR=str(course / ".runtime"),
-    )
-    with running_lab(course, env) as url:
+    with running_lab(course, lab_env(course)) as url:
         yield {"url": url, "root": course}
 
 

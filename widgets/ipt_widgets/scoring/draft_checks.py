@@ -184,14 +184,16 @@ def area_by_meaning(draft: DraftVectors, vecs, reference: FormulationReference, 
     for area, spec in AREAS.items():
         sims = (vecs @ encoder.encode(list(spec["prototypes"])).T).max(axis=1)
         evidence[area] = float(np.sort(sims)[-2:].mean())  # the two sentences that say most
-    best = max(evidence, key=evidence.get)
     # Conservative: only a draft that clearly describes another area is flagged, because a false
     # flag on a sound plain-language draft costs most of its credit.
-    if (
-        best != reference.problem_area
-        and evidence[best] >= AREA_CLEAR
-        and evidence[best] > evidence[reference.problem_area] + AREA_MARGIN
-    ):
+    return _clearly_other(evidence, reference.problem_area, AREA_CLEAR, AREA_MARGIN)
+
+
+def _clearly_other(scores: dict[str, float], expected: str, clear: float, margin: float) -> str | None:
+    """The best-scoring option when it is not ``expected``, scores at least ``clear`` and beats
+    ``expected`` by more than ``margin``; None otherwise."""
+    best = max(scores, key=scores.get)
+    if best != expected and scores[best] >= clear and scores[best] > scores[expected] + margin:
         return best
     return None
 
@@ -228,11 +230,4 @@ def wrong_stage(sentences, vecs, reference: FormulationReference, encoder) -> st
     if named:
         return sorted(named)[0]
     score = {s: float((vecs @ encoder.encode(list(p)).T).max()) for s, p in STAGE_PROTOTYPES.items()}
-    best = max(score, key=score.get)
-    if (
-        best != reference.dispute_stage
-        and score[best] >= STAGE_CLEAR
-        and score[best] > score[reference.dispute_stage] + STAGE_MARGIN
-    ):
-        return best
-    return None
+    return _clearly_other(score, reference.dispute_stage, STAGE_CLEAR, STAGE_MARGIN)
