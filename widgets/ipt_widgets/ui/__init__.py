@@ -1,5 +1,6 @@
 """Widgets: thin ipywidgets views over the domain layer (one module per widget)."""
 
+from .adherence import AdherenceRater
 from .classifier import VignetteClassifier
 from .drafter import InterventionDrafter
 from .inventory import InventoryMapper
@@ -8,6 +9,7 @@ from .timeline import MoodTimeline
 from .transcript import TranscriptCoder
 
 __all__ = [
+    "AdherenceRater",
     "InterventionDrafter",
     "InventoryMapper",
     "MoodTimeline",
