@@ -30,6 +30,7 @@ WIDGETS = {
     "MoodTimeline": "timeline",
     "SymptomTracker": "phq9",
     "InterventionDrafter": "drafts",
+    "AdherenceRater": "adherence",
 }
 NOUNS = {
     "case": "cases",
@@ -42,6 +43,8 @@ NOUNS = {
     "inventories": "inventory",
     "timeline": "timeline",
     "timelines": "timeline",
+    "session": "adherence",
+    "sessions": "adherence",
 }
 _NUMBER = r"(\d+|" + "|".join(WORDS) + r")"
 _COUNT = re.compile(_NUMBER + r" ((?:[\w-]+ )?)(" + "|".join(NOUNS) + r")\b", re.IGNORECASE)

@@ -55,6 +55,8 @@ def check_yaml(path: Path, *, score_references: bool = True) -> list[Finding]:
         return [error(str(exc))]
     if isinstance(data, Mapping) and "references" in data:
         return _check_free_text(path, data, score_references)
+    if isinstance(data, Mapping) and "adherence" in data:
+        return _check_adherence(path, data)
     graded = is_graded(path)
     findings: list[Finding] = []
     if isinstance(data, Mapping) and "cases" in data:
@@ -136,6 +138,19 @@ def _released_drafts(path: Path, data: Mapping[str, Any]) -> list[Finding]:
     return findings
 
 
+def _check_adherence(path: Path, data: Mapping[str, Any]) -> list[Finding]:
+    """Sessions to rate (Module 11): every problem of the file; a released file holds no expert ratings."""
+    from ..adherence_cases import load_adherence
+
+    graded = is_graded(path)
+    sessions = load_adherence(path, require_answers=not graded)
+    findings = [error(e) for e in sessions.errors]
+    for raw in (data.get("adherence") or []) if graded else []:
+        if isinstance(raw, Mapping) and "ratings" in raw:
+            findings.append(_leak(path, "adherence", raw, "ratings"))
+    return findings
+
+
 def case_ids(path: Path) -> dict[str, set[str]]:
     """Item ids of a module's files by kind ("cases", the casebook sections, "drafts"), for the notebooks."""
     out: dict[str, set[str]] = {}
@@ -148,6 +163,9 @@ def case_ids(path: Path) -> dict[str, set[str]]:
     if "references" in data:
         ids = {r.get("id") for r in data.get("references") or [] if isinstance(r, Mapping)}
         return {"drafts": {i for i in ids if isinstance(i, str)}}
+    if "adherence" in data:
+        ids = {r.get("id") for r in data.get("adherence") or [] if isinstance(r, Mapping)}
+        return {"adherence": {i for i in ids if isinstance(i, str)}}
     for section in ("cases", *SECTIONS):
         raw = data.get(section)
         if isinstance(raw, list):

@@ -25,7 +25,7 @@ from .findings import Finding, error, warning
 from .references import GRADERS, check_call
 from .risk_tags import risk_decision_problem
 
-LOADERS = {"load_cases": "cases", "load_casebook": "book", "load_draft_tasks": "drafts"}
+LOADERS = {"load_cases": "cases", "load_casebook": "book", "load_draft_tasks": "drafts", "load_adherence": "adherence"}
 SECTION_ATTRS = ("inventory", "timeline", "phq9", "transcripts")
 
 
