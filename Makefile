@@ -12,7 +12,7 @@ export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 export JUPYTER_DATA_DIR := $(abspath $(VENV))/share/jupyter-user
 export JUPYTER_RUNTIME_DIR := $(abspath $(VENV))/share/jupyter-user/runtime
 
-.PHONY: install lab instructor test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references review-queue
+.PHONY: install lab instructor test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references review-queue handouts
 
 install: $(STAMP)
 
@@ -65,6 +65,10 @@ browser-deps:
 ## and says so; the sandbox tests skip and say why.
 sandbox-deps:
 	$(call debian_package,bwrap,bubblewrap,for sandboxed grading,graded kernels will not be sandboxed)
+
+## The printable role-play guide (docs/handouts/*.html) from its Markdown (commit the result).
+handouts: $(STAMP)
+	$(BIN)/python -m ipt_widgets.handouts docs/handouts
 
 ## Regenerate exercises/ from solutions/ (commit the result).
 exercises: $(STAMP)

@@ -91,3 +91,17 @@ def test_the_check_command_reads_session_files_and_catches_released_ratings(tmp_
     (folder / "m11_supervision.ipynb").write_text("{}", encoding="utf-8")
     findings = check_yaml(write(folder, raw, "cases.yaml"))
     assert findings and all("field 'ratings' holds the expert answer" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("said,errors", [(2, 0), (3, 1)])
+def test_the_readme_row_counts_the_sessions_to_rate(tmp_path, said, errors):
+    from ipt_widgets.check.counts import check_readme
+
+    (tmp_path / "course").mkdir()
+    notebook = REPO / "course" / "11_supervision.ipynb"
+    (tmp_path / "course" / notebook.name).write_text(notebook.read_text(encoding="utf-8"), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"| 11. Supervision (2 h) | `11_supervision`: {said} sessions to rate | — |\n", encoding="utf-8")
+    findings = check_readme(readme, tmp_path)
+    assert len(findings) == errors
+    assert all("says 3 adherence" in f.message and "line 1" in f.message for f in findings)
