@@ -13,12 +13,13 @@ from tests.browser.test_lab import open_and_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHECK = re.compile("^Check my (answer|draft)$")
+CHECK = re.compile("^(Check my (answer|draft)|Compare with the expert)$")
 # notebook -> the widget kinds it must show
 NOTEBOOKS = {
     "course/02_initial_phase.ipynb": ["ipt-inventory", "ipt-timeline", "ipt-symptoms"],
     "course/03_grief.ipynb": ["ipt-vignette-classifier", "ipt-drafter"],
     "course/07_techniques.ipynb": ["ipt-transcript"],
+    "course/11_supervision.ipynb": ["ipt-adherence"],
     "exercises/m01_problem_areas/m01_problem_areas.ipynb": ["ipt-vignette-classifier", "ipt-drafter"],
     "exercises/m02_initial_phase/m02_initial_phase.ipynb": ["ipt-inventory", "ipt-timeline", "ipt-symptoms"],
     "exercises/m07_techniques/m07_techniques.ipynb": ["ipt-transcript"],
@@ -70,7 +71,7 @@ def exercise(page, kind: str) -> None:
 
 @pytest.mark.parametrize("notebook", list(NOTEBOOKS), ids=lambda p: p.split("/")[-1].removesuffix(".ipynb"))
 def test_widgets_and_cards_have_no_axe_violations(page, lab, notebook):
-    open_and_run(page, lab["url"], notebook)
+    open_and_run(page, lab["url"], notebook, expect=f".{NOTEBOOKS[notebook][0]}")
     for kind in NOTEBOOKS[notebook]:
         page.locator(f".{kind}").first.wait_for(state="attached", timeout=90_000)
         exercise(page, kind)

@@ -94,8 +94,15 @@ def test_the_summary_gives_agreement_and_both_totals():
     applicable = sum(not i.allows_na for i in CHECKLIST)
     assert f"agreed with the expert on {len(CHECKLIST) - 1} of {len(CHECKLIST)}" in summary
     assert f"{2 * applicable - 1} of {2 * applicable}" in summary  # the expert's total
-    partial = score_adherence({"focus": 1}, ref).feedback[0]
-    assert "You rated 1 of" in partial
+    partial = score_adherence({"focus": 1}, ref).feedback
+    assert "You rated 1 of" in partial[0]
+
+
+def test_unrated_items_are_listed_without_giving_the_experts_rating_away():
+    ref = reference(risk=0)
+    feedback = score_adherence({"focus": 2}, ref).feedback
+    assert len(feedback) == 2 and feedback[1].startswith("Not rated yet, so no credit:")
+    assert "Reason for" not in " ".join(feedback) and ITEMS[RISK_ITEM].label in feedback[1]
 
 
 def test_parse_rating_accepts_the_forms_a_file_or_widget_gives():

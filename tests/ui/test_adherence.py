@@ -32,10 +32,11 @@ def test_exported_and_labelled_for_screen_readers(session, store):
     assert len(controls) == len(CHECKLIST)
     for number, (control, item) in enumerate(zip(controls, CHECKLIST), start=1):
         assert isinstance(control, widgets.Dropdown)
-        assert control.description == f"Rating, item {number}, {item.label}:"
+        assert control.description == f"Item {number}, your rating:"
         assert (NA in [v for _, v in control.options]) == item.allows_na
     html = "".join(c.value for c in widget.children if isinstance(c, widgets.HTML))
     assert "aria-label='Transcript of" in html and "Therapist (turn 12)" in html
+    assert all(f"<strong>{n}. {item.label}</strong>" in html for n, item in enumerate(CHECKLIST, start=1))
     assert not store.path.exists()  # building never writes
 
 

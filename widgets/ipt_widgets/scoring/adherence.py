@@ -199,12 +199,16 @@ def score_adherence(
     if not ratings:
         unrated = ["No checklist item was rated."]
         return ItemScore(0.0, max_points, "unanswered", unrated, expert, dict.fromkeys(weights, 0.0))
-    feedback, earned = [], {}
+    feedback, earned, unrated = [], {}, []
     for key, ref in reference.ratings.items():
         given = ratings.get(key)
         earned[key] = agreement(given, ref.rating, key)
-        if earned[key] < 1:
+        if given is None:
+            unrated.append(ITEMS[key].label)  # the expert's rating stays hidden until asked for
+        elif earned[key] < 1:
             feedback.append(_item_feedback(key, given, ref, earned[key]))
+    if unrated:
+        feedback.append(f"Not rated yet, so no credit: {'; '.join(unrated)}.")
     others = [earned[k] for k in ITEMS if not (k == RISK_ITEM and risk_cued)]
     parts = {"items": sum(others) / len(others)}
     if risk_cued:
@@ -236,7 +240,7 @@ def _own_total(ratings: dict[str, Any]) -> str:
 
 def _item_feedback(key: str, given: Any, ref: ItemRating, earned: float) -> str:
     label = ITEMS[key].label
-    yours = RATING_LABELS[given] if given is not None else "nothing"
+    yours = RATING_LABELS[given]
     how = "one step away (half credit)" if earned == 0.5 else "no credit"
     line = f"{label}: you rated {yours}; the expert rates {RATING_LABELS[ref.rating]}, {how}. {ref.reason}"
     if key == RISK_ITEM and ref.rating == 0:

@@ -58,9 +58,9 @@ class AdherenceRater(StoredItemWidget):
             control = widgets.Dropdown(
                 options=options,
                 value=None,
-                description=f"Rating, item {number}, {item.label}:",
+                description=f"Item {number}, your rating:",
                 style=LABEL_STYLE,
-                layout=widgets.Layout(margin="0 0 0.3em 0"),
+                layout=widgets.Layout(width="24em", max_width="100%", margin="0 0 0.3em 0"),
             )
             control.observe(lambda change, key=item.key: self.rate(key, change["new"]), names="value")
             self._controls[item.key] = control
