@@ -43,7 +43,8 @@ def gibberish(text: str) -> bool:
     odd = sum(1 for t in tokens if len(t) > 3 and (not _VOWEL.search(t) or re.search(r"(.)\1\1", t) or len(t) > 20))
     if odd / len(tokens) > 0.4:
         return True
-    if len(tokens) >= 3 and not any(t in STOPWORDS or t in _SHORT_OK for t in tokens):
+    heads = [re.split(r"['’]", t)[0] for t in tokens]  # "you'll" -> "you"
+    if len(tokens) >= 3 and not any(t in STOPWORDS or t in _SHORT_OK for t in heads):
         return True
     return False
 

@@ -26,8 +26,10 @@ _PATIENT_RISK = re.compile(
 
 # What a direct question about risk or a safety plan names.
 _RISK_TOPIC = re.compile(
-    r"\b(?:suicid\w*|kill(?:ing)? (?:your|him|her|them)sel(?:f|ves)|end(?:ing)? (?:your|his|her|their) (?:own )?lives?|"
-    r"take (?:your|his|her) (?:own )?life|taking (?:your|his|her) (?:own )?life|tak\w* your life|"
+    r"\b(?:suicid\w*|kill(?:ing)? (?:your|him|her|them)sel(?:f|ves)|end(?:ing)? (?:your|his|her|"
+    r"their) (?:own )?li(?:fe|ves)|"
+    r"tak(?:e|ing) (?:your|his|her|their) (?:own )?li(?:fe|ves)|where are the (?:pills|tablets)|"
+    r"(?:give|hand) (?:them|the (?:pills|tablets)) (?:to|over)|"
     r"(?:harm|hurt)(?:ing)? (?:your|him|her|them)sel(?:f|ves)|self[- ]harm\w*|"
     r"(?:thoughts?|thinking|think|thought) (?:of|about) (?:dying|death|being dead|not being (?:here|alive)|"
     r"ending it|not waking)|wish(?:ing)? (?:you|to be) (?:were )?dead|want(?:ing)? to die|"
@@ -54,6 +56,7 @@ _CONTRACT = re.compile(
     r"|\bcontract (?:for|of) safety\b"
     r"|\bpromise\b[^.?]{0,40}\b(?:not|won['’]t|never)\b[^.?]{0,40}\b(?:harm|hurt|kill|anything|suicid|die|do it)"
     r"|\bsign\b[^.?]{0,40}\b(?:contract|agreement|promise)\b"
+    r"|\bpromise\b[^.?]{0,30}\b(?:stay|keep|be) (?:yourself )?safe\b"
     r"|\b(?:agree|give me your word|word of honou?r)\b[^.?]{0,30}"
     r"\b(?:not|won['’]t|never) (?:to )?(?:harm|hurt|kill|try|do)"
 )
