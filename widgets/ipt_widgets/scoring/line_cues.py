@@ -12,91 +12,128 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .draft_text import negated_scopes
-
-CUE_BOOST = 0.08
+CUE_BOOST = 0.12
+# Negations of the therapist's own act ("I'm not saying she's wrong", "rather than weigh it up"):
+# a cue in their clause is no cue. The patient's words quoted in the line ("Is 'she doesn't
+# care' a fact?") and descriptions ("your not crying") do not cancel a cue.
+_OWN_NEGATION = re.compile(
+    r"\b(?:i['’]m not|i am not|i won['’]t|i will not|i don['’]t|i do not|i wouldn['’]t|i would not|we won['’]t|"
+    r"we don['’]t|not going to|no need to|rather than|instead of|without)\b"
+)
+_CLAUSE_END = re.compile(r"[,;:.!?]|\bbut\b|\s[–—-]\s")
 
 _CUES: dict[str, tuple[str, ...]] = {
     "clarification": (
         r"^so\b(?![^?]*\?$)",
-        r"\b(?:if i (?:follow|understand|'ve got|have got)|let me (?:make sure|check|see if|sum)|what i['’]m hearing|"
-        r"you['’]re (?:telling|saying)|in other words|to (?:sum up|summarise|summarize)|i['’]m noticing|i notice|"
+        r"\b(?:if i (?:follow|understand|hear you|'ve got|have got)|let me (?:make sure|check|see if|sum|reflect)|"
+        r"what i['’]m hearing|you['’]re (?:telling|saying)|in other words|to (?:sum up|summarise|summarize)|recap|"
+        r"i['’]m (?:noticing|struck)|i notice (?:that|how)|correct me if|am i right that|just so i['’]m clear|"
         r"you keep (?:coming back|saying|mentioning|returning)|you(?:['’]ve| have) (?:said|mentioned|told me)|"
-        r"you said|on the one hand|it sounds (?:as if|like) you (?:expected|wanted|want|thought)|"
-        r"is that (?:it|right)\?)",
+        r"you said|on the one hand|it sounds (?:as if|as though|like) you (?:expected|wanted|want|thought|hoped)|"
+        r"is that (?:it|right)\?|what you['’]re describing|a moment ago you|and yet|even though you (?:said|told))",
     ),
     "communication_analysis": (
-        r"\b(?:what|how) did (?:you|he|she|they) (?:say|reply|answer|respond|put it|tell)\b",
-        r"\b(?:exact words|word for word|your tone|(?:what )?tone|(?:he|she|they) (?:took|heard|"
+        r"\b(?:what|how) did (?:you|he|she|they|each of you) (?:say|reply|answer|respond|put it|tell|write)\b",
+        r"\b(?:exact words|word for word|your (?:tone|voice)|what tone|(?:he|she|they) (?:took|heard|"
         r"understood) (?:it|that)|"
-        r"what you (?:meant|wanted to say)|moment by moment|step by step|communication analysis|"
-        r"say it (?:so|differently|another way)|how (?:might|could|would) you (?:say|put) it)\b",
+        r"what you (?:meant|wanted to say)|moment by moment|step by step|communication analysis|who said what|"
+        r"say it (?:so|differently|another way)|how (?:might|could|would) you (?:say|put) it|"
+        r"what (?:did|do) you (?:think|imagine) (?:he|she|they) (?:heard|understood|meant|wanted)|"
+        r"(?:how|what) (?:do|did) you think (?:your|it|that) (?:reply|message|words?|silence) )\b",
     ),
     "encouragement_of_affect": (
         r"\b(?:what|how) (?:do|did|does) (?:you|that|it) feel(?! the rest)\b|\bfeel inside\b|\bstay with\b",
-        r"\b(?:it['’]s|it is) (?:ok|okay|all right|alright|allowed|natural|understandable|normal) to "
-        r"(?:feel|be (?:angry|sad|upset|furious)|grieve|cry|miss)\b",
-        r"\b(?:what are you feeling|what (?:feelings?|emotions?) come|sadness|no hurry to stop crying|"
-        r"what would you (?:want|like) (?:her|him|them) to know|what comes up in you|the affect)\b",
+        r"\b(?:it['’]s|it is) (?:ok|okay|fine|all right|alright|allowed|natural|understandable|normal) to "
+        r"(?:feel|be (?:angry|sad|upset|furious)|grieve|cry|miss|let)\b",
+        r"\b(?:what are you feeling|what (?:feelings?|emotions?) come|sadness|crying|tears|"
+        r"what would you (?:want|like) (?:her|him|them) to know|what comes up|what happens inside|the affect|"
+        r"let (?:yourself|the (?:tears|feelings?)) |must (?:be|have been) (?:so )?(?:painful|hard|lonely|awful)|"
+        r"hurts? to|what['’]s (?:it|that) like (?:for you )?to|how (?:was|is) that for you|in your body|"
+        r"let yourself feel|(?:there['’]s|i hear|i see) (?:a lot of )?(?:anger|hurt|sadness|pain|grief))\b",
     ),
     "linking_mood_events": (
-        r"\b(?:mood|low|down|depress\w*|sleep\w*|tired\w*|symptoms?|energy)\b[^.?]{0,60}"
-        r"\b(?:since|after|before|when|week|around the time|started|began|start)\b",
-        r"\b(?:since|after|before|when)\b[^.?]{0,60}\b(?:mood|feel(?:ing)? (?:low|down|worse|better|lowest)|"
-        r"depress\w*|sleep)\b",
-        r"\blink\w* (?:your )?(?:mood|symptoms|depression)\b|\bhow do you feel the rest\b",
+        r"\b(?:mood|low|down|depress\w*|sleep\w*|tired\w*|symptoms?|energy|appetite|concentrat\w*|sadness)\b"
+        r"[^.?]{0,60}\b(?:since|after|before|when|week|around the time|started|began|start|following)\b",
+        r"\b(?:since|after|before|when|following)\b[^.?]{0,60}\b(?:mood|feel(?:ing)? (?:low|down|worse|better|"
+        r"lowest)|"
+        r"depress\w*|sleep|concentrat\w*|appetite|energy)\b",
+        r"\blink\w* (?:your )?(?:mood|symptoms|depression)\b|\bhow do you feel the rest\b|"
+        r"\bconnection between (?:how you feel|your mood)\b|\bwhat was going on (?:in your life|with)\b",
     ),
     "psychoeducation_sick_role": (
-        r"\b(?:illness|treatable|medical (?:condition|illness)|symptoms? of depression|sick role|"
-        r"not (?:your fault|laziness|a (?:weakness|choice|character flaw))|character flaw|"
-        r"(?:ipt|interpersonal therapy|this therapy|this treatment) (?:is|looks|focuses)|people (?:do )?recover|"
-        r"doesn['’]t mean you['’]re a bad|reasonable to do (?:a (?:little|bit) )?less|"
-        r"while you['’]re (?:depressed|unwell|ill))\b",
+        r"\b(?:illness|treatable|treatment|medical (?:condition|illness)|symptoms? of depression|sick role|"
+        r"not (?:your fault|laziness|a (?:weakness|choice|character flaw|failing))|character flaw|"
+        r"(?:ipt|interpersonal therapy|this therapy|this treatment|in this therapy)\b|people (?:do )?recover|"
+        r"doesn['’]t mean you['’]re a bad|reasonable to do (?:a (?:little|bit) )?less|while you(?:['’]re| are) "
+        r"(?:depressed|unwell|ill|recovering)|(?:depression|the depression) (?:is|can|makes|often|tends)|"
+        r"it['’]s the depression|part of (?:the )?depression|(?:common|typical) (?:in|among|after|of|features?)|"
+        r"permission to|lighter duties|you are ill|you['’]re ill)\b",
     ),
     "decision_analysis": (
-        r"\b(?:options?|alternatives?|possibilities|pros and cons|weigh\w*|what would each|each (?:one|choice|"
+        r"\b(?:options?|alternatives?|possibilit\w+|pros and cons|weigh\w*|what would each|each (?:one|choice|"
         r"option)|"
-        r"which of these|decision analysis|different (?:things|ways) you could|(?:what|which) (?:kinds? of|other) "
-        r"\w+ could you|what matters most to you in (?:making|this))\b",
+        r"which of these|decision analysis|different (?:things|ways) you could|choices|brainstorm|"
+        r"(?:what|which) (?:kinds? of|other) \w+ could you|what matters most to you in (?:making|this)|"
+        r"(?:what|how) (?:could|can|might) you (?:do|handle|respond|deal)|ways you could|how do (?:these|"
+        r"they) compare|"
+        r"advantages|disadvantages|costs and benefits|what (?:might|would) happen (?:with each|if you))\b",
     ),
     "role_play_setup": (
-        r"\b(?:role[- ]?play\w*|rehears\w*|practi[sc]e|act (?:it )?out|i['’]ll (?:be|play)|you play|swap|"
-        r"switch roles|"
-        r"as if i were|saying it to me|imagine i['’]m|pretend i['’]m|try (?:it )?again)\b",
+        r"\b(?:role[- ]?play\w*|rehears\w*|practi[sc]e|act (?:it )?out|i['’]ll (?:be|play|take)|you play|swap|"
+        r"switch roles|as (?:if|though) i (?:were|am|was)|as though i['’]m|saying it to me|say it to me|"
+        r"imagine i['’]m|"
+        r"pretend i['’]m|try (?:it )?again|have a go at)\b",
+        r"(?:to|at|with) ['‘\"“](?:her|him|them|your \w+|mum|dad)['’\"”]",
     ),
     "formulation_contract": (
-        r"\b(?:(?:our|the) focus|make that our|work on (?:it|that|this) together|sessions? (?:left|together)|"
-        r"\w+ sessions\b|our (?:last|final) session|(?:once|twice) a week|goals? we set|the goals|"
-        r"ring true|does that (?:fit|sound right)|my understanding is|i see your depression|bound up with|"
-        r"what we (?:should|will|'ll) work on|agree (?:what|to work|on)|problem area|role (?:dispute|transition))\b",
+        r"\b(?:(?:our|the) focus|make (?:that|this) our|focus (?:our|on that|on this)|sessions? (?:left|together)|"
+        r"\w+ sessions\b|our (?:last|final) (?:session|meeting)|(?:once|twice) a week|goals?\b|ring true|"
+        r"does that (?:fit|sound right|make sense)|my understanding is|i (?:see|understand) your depression|"
+        r"bound up with|(?:linked|tied|connected) (?:to|with)|what we (?:should|will|'ll) work on|"
+        r"agree (?:what|to work|on)|problem area|role (?:dispute|transition)|our (?:sessions|work|treatment)|"
+        r"end of (?:treatment|therapy)|coming to an end|halfway)\b",
     ),
-    "advice": (),
     "reassurance": (
         r"\b(?:i['’]m sure|i am sure|don['’]t worry|no need to worry|give it time|before you know it|"
-        r"(?:you|it|things|everything|that)['’]ll (?:be|get|feel|settle|all|work|blow|pass)|"
-        r"will (?:grow up|come round|come around|work out|blow over|get better|be fine)|"
-        r"always (?:make up|work out|come round)|(?:wouldn['’]t|would not) want you to be|"
-        r"you['’]ve earned|enjoy it|at least you|better place|happens for a reason|lots of people like you)\b",
+        r"(?:you|it|things|everything|that)['’]ll (?:be|get|feel|settle|all|work|blow|pass|find|meet)|"
+        r"will (?:grow up|come round|come around|work out|blow over|get better|be fine)|i know you will|"
+        r"always (?:make up|work out|come round)|(?:wouldn['’]t|would not) want you to be|these things happen|"
+        r"you['’]ve earned|enjoy it|at least you|better place|happens for a reason|lots of people like you|"
+        r"don['’]t blame yourself|nothing wrong with you|lucky to have you|you['’]re doing (?:really |so )?well|"
+        r"of course (?:he|she|they) (?:do|does|love|care)|(?:doesn['’]t|don['’]t) really (?:blame|mean)|"
+        r"everyone (?:feels|grieves|goes through))\b",
     ),
     "cbt_challenge": (
         r"\b(?:evidence|proof|thinking error|distortion|balanced thought|jumping to conclusions|logical|"
         r"rate how (?:strongly|much)|scale of 0|believe the thought|behaviou?ral experiment|challenge the|"
-        r"thought (?:diary|record)|negative thoughts?|more realistic|is it really true|mind[- ]reading|"
-        r"catastroph\w*)\b",
+        r"thought (?:diary|record)|negative (?:automatic )?thoughts?|more (?:realistic|helpful|balanced)|"
+        r"is it really true|mind[- ]reading|catastroph\w*|automatic thought|alternative explanation|"
+        r"(?:a )?fact,? or (?:an? )?(?:interpretation|opinion|feeling)|black[- ]and[- ]white|all[- ]or[- ]nothing|"
+        r"(?:say|tell) (?:that )?to a friend|rate your mood|activit(?:y|ies) schedul\w*|"
+        r"schedule (?:some )?\w* ?activit|"
+        r"plan some activities|overgeneralis\w*|overgeneraliz\w*|thinking trap|core belief|worksheet|homework)\b",
     ),
     "past_interpretation": (
-        r"\b(?:maybe|perhaps|i wonder|could it be|may|probably|might|really)\b[^.?]{0,80}"
-        r"\b(?:childhood|as a child|when you were (?:a child|young|little|a baby)|your own (?:mother|father|parents)|"
-        r"early (?:years|life)|roots|goes (?:right )?back|strict father)\b",
-        r"\b(?:unconscious\w*|repress\w*|a defen[cs]e|denying|your dreams|as your parents did|transference)\b",
+        r"\b(?:maybe|perhaps|i wonder|could it be|may|probably|might|really|seems?)\b[^.?]{0,80}"
+        r"\b(?:childhood|as a child|when you were (?:a child|young|little|a baby|boys|girls|growing up|small)|"
+        r"your own (?:mother|father|parents)|early (?:years|life|on)|roots|goes (?:right )?back|strict father|"
+        r"learned (?:to|early)|in a family where|old (?:defen[cs]e|pattern|wound)|echo\w*|repeat\w*|"
+        r"reminds? you of|much earlier|your parents (?:related|treated)|critical (?:mother|father)|"
+        r"little (?:girl|boy))\b",
+        r"\b(?:unconscious\w*|repress\w*|a defen[cs]e|denying|your dreams|as your parents did|transference|"
+        r"feeling about me what|see me as|authority figure)\b",
     ),
     "taking_sides": (
         r"\b(?:you['’]re right to|no (?:business|right) (?:to )?|(?:should|ought to) be doing|not fair on you|"
         r"(?:it['’]s|it was) your (?:own )?fault|you shouldn['’]t have|you should not have|any reasonable|"
-        r"taking advantage|appalling|sounds (?:jealous|selfish|like hard work|like a bully)|"
-        r"clearly (?:a bully|in the wrong)|"
-        r"i wouldn['’]t \w+ (?:to )?(?:her|him|them) either|being (?:a bit )?(?:harsh|selfish|unfair|"
-        r"unreasonable))\b",
+        r"taking advantage|appalling|sounds (?:jealous|selfish|like hard work|like a bully|like a bad)|"
+        r"clearly (?:a bully|in the wrong)|i wouldn['’]t \w+ (?:to )?(?:her|him|them) either|"
+        r"being (?:a bit )?(?:harsh|selfish|unfair|unreasonable|rude)|overreact\w*|it['’]s on (?:her|him|them)|"
+        r"(?:she|he|they)(?:['’]s| is| are|['’]re) the one who|(?:a|an) (?:bad|selfish|controlling|lousy) "
+        r"(?:friend|husband|wife|partner|mother|father|son|daughter)|should (?:defend|apologi[sz]e|"
+        r"be grateful|know better)|"
+        r"if you(?:['’]d| had)? (?:talked|been|listened|tried)[^.?]{0,30}(?:wouldn['’]t|would not) have|"
+        r"not worth your)\b",
         r"\b(?:is|are|['’]re|['’]s) (?:being )?(?:so |very |really |just |completely )?"
         r"(?:selfish|unfair|unreasonable|ungrateful|a bully|jealous|cruel|lazy)\b",
     ),
@@ -111,7 +148,10 @@ def _compiled() -> dict[str, tuple[re.Pattern, ...]]:
 def cued_techniques(text: str) -> set[str]:
     """Techniques whose wording cue occurs in the line, outside any negated clause."""
     low = text.lower().strip()
-    scopes = negated_scopes(low)
+    scopes = []
+    for m in _OWN_NEGATION.finditer(low):
+        end = _CLAUSE_END.search(low, m.end())
+        scopes.append((m.start(), end.start() if end else len(low)))
     found = set()
     for technique, patterns in _compiled().items():
         for pattern in patterns:

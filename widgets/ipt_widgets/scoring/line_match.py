@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..techniques import MISSED_RISK, TECHNIQUES
-from .line_cues import CUE_BOOST, cued_techniques
+from . import line_cues
+from .line_cues import cued_techniques
 from .line_exemplars import general_exemplars
 from .line_rules import after_disclaimer, disclaims_advice, hedged_advice
 
@@ -75,7 +76,7 @@ def match_line(text: str, extra: dict | None = None) -> Match:
         note = "read after its 'I won't tell you what to do, but'"
     scores = technique_scores(text, extra)
     for technique in cued_techniques(text):
-        scores[technique] = scores.get(technique, 0.0) + CUE_BOOST
+        scores[technique] = scores.get(technique, 0.0) + line_cues.CUE_BOOST
     if hedged_advice(text):
         scores["advice"] = scores.get("advice", 0.0) + ADVICE_BOOST
         note = note or "tells the patient what to do, even if hedged"

@@ -26,14 +26,17 @@ _PATIENT_RISK = re.compile(
 
 # What a direct question about risk or a safety plan names.
 _RISK_TOPIC = re.compile(
-    r"\b(?:suicid\w*|kill(?:ing)? (?:your|him|her|them)sel(?:f|ves)|end(?:ing)? (?:your|his|her|"
+    r"\b(?:suicid\w*|jump\w*|overdos\w*|hang(?:ing)? (?:your|him|her)self|cut(?:ting)? yourself|"
+    r"not (?:wanting|want) to be alive|(?:wish|want)\w* (?:you were|to be) dead|"
+    r"kill(?:ing)? (?:your|him|her|them)sel(?:f|ves)|end(?:ing)? (?:your|his|her|"
     r"their) (?:own )?li(?:fe|ves)|"
     r"tak(?:e|ing) (?:your|his|her|their) (?:own )?li(?:fe|ves)|where are the (?:pills|tablets)|"
     r"(?:give|hand) (?:them|the (?:pills|tablets)) (?:to|over)|"
     r"(?:harm|hurt)(?:ing)? (?:your|him|her|them)sel(?:f|ves)|self[- ]harm\w*|"
     r"(?:thoughts?|thinking|think|thought) (?:of|about) (?:dying|death|being dead|not being (?:here|alive)|"
     r"ending it|not waking)|wish(?:ing)? (?:you|to be) (?:were )?dead|want(?:ing)? to die|"
-    r"safety plan\w*|crisis (?:line|number|team|service)s?|(?:keep|stay|feel|be) (?:yourself )?safe|unsafe|"
+    r"safety plan\w*|crisis (?:line|number|team|service)s?|(?:keep|stay) (?:yourself )?safe|(?:felt|feel|"
+    r"feeling) unsafe|are you safe|"
     r"plan (?:for|of) how|how you (?:would|might|could) (?:do it|end|kill)|"
     r"act(?:ing)? on (?:th\w+ )?(?:thoughts?|urges?|feelings?)|"
     r"(?:tried|attempt\w*) (?:to )?(?:end|kill|take|harm|hurt)|attempt\w* before|previous attempts?|"
@@ -50,6 +53,10 @@ _LEADING = re.compile(
     r"|\bsurely you\b|\byou(?:['’]re| are) not (?:going|planning) to\b[^?]{0,40}\bare you\b"
     r"|\bdon['’]t (?:really )?mean (?:that|it)\b|\bnot really (?:mean|serious)\b|\bso much to live for\b"
     r"|\beveryone (?:feels|thinks|gets) (?:like )?that\b"
+    r"|\b(?:not|no|never|n['’]t|nothing)\b[^?]{0,80},? (?:are|would|will|do|have|is|did|"
+    r"could)(?:n['’]t)? (?:you|there|it)\?"
+    r"|\b(?:i (?:assume|take it|hope|trust)|presumably|i['’]m guessing)\b[^?]{0,40}\b(?:not|no|never|n['’]t)\b"
+    r"|\bnothing like that\b|\byou(?:['’]d| would) never\b|,? right\?$"
 )
 _CONTRACT = re.compile(
     r"\bno[- ](?:suicide|harm|self[- ]harm)\b|\b(?:safety|suicide|no[- ]harm) (?:contract|pact|agreement)\b"
@@ -57,6 +64,8 @@ _CONTRACT = re.compile(
     r"|\bpromise\b[^.?]{0,40}\b(?:not|won['’]t|never)\b[^.?]{0,40}\b(?:harm|hurt|kill|anything|suicid|die|do it)"
     r"|\bsign\b[^.?]{0,40}\b(?:contract|agreement|promise)\b"
     r"|\bpromise\b[^.?]{0,30}\b(?:stay|keep|be) (?:yourself )?safe\b"
+    r"|\b(?:contract|pact|agreement|form)\b[^.?]{0,60}\b(?:harm|hurt|kill|suicid|act on)"
+    r"|\b(?:shake hands|promise)\b[^.?]{0,40}\b(?:safe|harm|hurt|kill|before you do|call me before)"
     r"|\b(?:agree|give me your word|word of honou?r)\b[^.?]{0,30}"
     r"\b(?:not|won['’]t|never) (?:to )?(?:harm|hurt|kill|try|do)"
 )
