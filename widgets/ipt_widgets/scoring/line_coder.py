@@ -110,14 +110,14 @@ def code_line(line: str, context: LineContext | None = None) -> LineCode:
 
 def _risk_rules(text: str, risk: bool) -> LineCode | None:
     """Risk first: a contract or leading question anywhere, and everything after a risk cue."""
-    if mishandles_risk(text):
+    if mishandles_risk(text, risk):
         return LineCode(
             MISSED_RISK,
             0.95,
             False,
             ("asks for a promise or no-suicide contract, or asks about suicide in a way that invites 'no'",),
         )
-    if asks_about_risk(text):
+    if asks_about_risk(text, risk):
         return LineCode(RISK_INQUIRY, 0.9, False, ("asks directly about suicide risk or builds a safety plan",))
     if not risk:
         return None

@@ -25,12 +25,14 @@ _CLAUSE_END = re.compile(r"[,;:.!?]|\bbut\b|\s[–—-]\s")
 _CUES: dict[str, tuple[str, ...]] = {
     "clarification": (
         r"^so\b(?![^?]*\?$)",
-        r"\b(?:if i (?:follow|understand|hear you|'ve got|have got)|let me (?:make sure|check|see if|sum|reflect)|"
+        r"\b(?:if i (?:follow|understand|understood|hear you|'ve got|have got|['’]ve understood|"
+        r"have understood)|let me (?:make sure|check|see if|sum|reflect)|"
         r"what i['’]m hearing|you['’]re (?:telling|saying)|in other words|to (?:sum up|summarise|summarize)|recap|"
         r"i['’]m (?:noticing|struck)|i notice (?:that|how)|correct me if|am i right that|just so i['’]m clear|"
         r"you keep (?:coming back|saying|mentioning|returning)|you(?:['’]ve| have) (?:said|mentioned|told me)|"
         r"you said|on the one hand|it sounds (?:as if|as though|like) you (?:expected|wanted|want|thought|hoped)|"
-        r"is that (?:it|right)\?|what you['’]re describing|a moment ago you|and yet|even though you (?:said|told))",
+        r"is that (?:it|right)\?|what you['’]re describing|ends up|(?:every|each) time (?:you|she|he|they)|"
+        r"a pattern|a moment ago you|and yet|even though you (?:said|told))",
     ),
     "communication_analysis": (
         r"\b(?:what|how) did (?:you|he|she|they|each of you) (?:say|reply|answer|respond|put it|tell|write)\b",
@@ -49,7 +51,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"what would you (?:want|like) (?:her|him|them) to know|what comes up|what happens inside|the affect|"
         r"let (?:yourself|the (?:tears|feelings?)) |must (?:be|have been) (?:so )?(?:painful|hard|lonely|awful)|"
         r"hurts? to|what['’]s (?:it|that) like (?:for you )?to|how (?:was|is) that for you|in your body|"
-        r"let yourself feel|(?:there['’]s|i hear|i see) (?:a lot of )?(?:anger|hurt|sadness|pain|grief))\b",
+        r"let yourself feel|what goes (?:through|on (?:inside|in)) you|under(?:neath)? it|(?:there['’]s|"
+        r"i hear|i see) (?:a lot of )?(?:anger|hurt|sadness|pain|grief))\b",
     ),
     "linking_mood_events": (
         r"\b(?:mood|low|down|depress\w*|sleep\w*|tired\w*|symptoms?|energy|appetite|concentrat\w*|sadness)\b"
@@ -74,7 +77,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"option)|"
         r"which of these|decision analysis|different (?:things|ways) you could|choices|brainstorm|"
         r"(?:what|which) (?:kinds? of|other) \w+ could you|what matters most to you in (?:making|this)|"
-        r"(?:what|how) (?:could|can|might) you (?:do|handle|respond|deal)|ways you could|how do (?:these|"
+        r"(?:what|how) (?:could|can|might) you (?:do|handle|respond|deal)|ways you (?:two |both )?could|"
+        r"look at each|list (?:them|the|some)|how do (?:these|"
         r"they) compare|"
         r"advantages|disadvantages|costs and benefits|what (?:might|would) happen (?:with each|if you))\b",
     ),
@@ -101,7 +105,7 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"you['’]ve earned|enjoy it|at least you|better place|happens for a reason|lots of people like you|"
         r"don['’]t blame yourself|nothing wrong with you|lucky to have you|you['’]re doing (?:really |so )?well|"
         r"of course (?:he|she|they) (?:do|does|love|care)|(?:doesn['’]t|don['’]t) really (?:blame|mean)|"
-        r"everyone (?:feels|grieves|goes through))\b",
+        r"everyone (?:feels|grieves|goes through)|at peace|proud of you|in no time|at least)\b",
     ),
     "cbt_challenge": (
         r"\b(?:evidence|proof|thinking error|distortion|balanced thought|jumping to conclusions|logical|"
@@ -132,6 +136,12 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"(?:she|he|they)(?:['’]s| is| are|['’]re) the one who|(?:a|an) (?:bad|selfish|controlling|lousy) "
         r"(?:friend|husband|wife|partner|mother|father|son|daughter)|should (?:defend|apologi[sz]e|"
         r"be grateful|know better)|"
+        r"you should(?:n['’]t| not)? have\b|the one being reasonable|(?:in|on) the right\b|"
+        r"(?:he|she|they|those \w+|your (?:partner|husband|wife|boss|son|daughter|sister|brother|friend|"
+        r"mother|father))"
+        r" (?:should|ought to) (?:show|treat|respect|listen|apologi[sz]e|be ashamed|know better)|"
+        r"sounds (?:so |very |really )?(?:rigid|controlling|difficult|impossible|toxic|demanding|unreasonable|"
+        r"mean|nasty)|"
         r"if you(?:['’]d| had)? (?:talked|been|listened|tried)[^.?]{0,30}(?:wouldn['’]t|would not) have|"
         r"not worth your)\b",
         r"\b(?:is|are|['’]re|['’]s) (?:being )?(?:so |very |really |just |completely )?"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..techniques import MISSED_RISK, TECHNIQUES
+from ..techniques import MISSED_RISK, RISK_INQUIRY, TECHNIQUES
 from . import line_cues
 from .line_cues import cued_techniques
 from .line_exemplars import general_exemplars
@@ -82,6 +82,9 @@ def match_line(text: str, extra: dict | None = None) -> Match:
         note = note or "tells the patient what to do, even if hedged"
     if scores.get(MISSED_RISK, 0.0) < MISSED_BY_MEANING:
         scores.pop(MISSED_RISK, None)
+    # Asking about risk is decided by the risk rules (a direct question naming suicide, plan,
+    # means or safety); a line that reached here names none of them.
+    scores.pop(RISK_INQUIRY, None)
     ranked = sorted(scores, key=lambda t: (-scores[t], list(TECHNIQUES).index(t)))
     best, second = ranked[0], ranked[1]
     return Match(best, scores[best], second, scores[best] - scores[second], note)

@@ -44,6 +44,13 @@ _RISK_TOPIC = re.compile(
     r"warning signs|who (?:could|would|can|will) you (?:call|contact|ring|turn to)|"
     r"(?:pills|tablets) (?:at home|you have|saved|stored))\b"
 )
+# After a cue, these refer back to the hint: "Are you thinking of taking those pills?"
+_CUE_TOPIC = re.compile(
+    r"\b(?:(?:take|taking|use|using|swallow\w*) (?:those|the|them|these|your|all)? ?(?:pills|tablets|medication)|"
+    r"(?:thinking|thought) (?:of|about) (?:doing it|taking|using|ending)|end(?:ing)? (?:it|it all|things)\b|"
+    r"(?:take|get|put|lock) (?:those|the|them|these) (?:pills |tablets )?(?:out|away)|"
+    r"(?:do|did) something to (?:hurt |harm )?yourself|(?:die|dying|dead)\b|not (?:be|being) here)"
+)
 # Asking so as to invite "no", minimising, or a contract: missed risk whatever the context.
 _LEADING = re.compile(
     r"\b(?:you(?:['’]re| are) not|you aren['’]t|you wouldn['’]t|you won['’]t|you don['’]t|you do not|you would not|"
@@ -81,10 +88,11 @@ def patient_risk_cue(patient: str) -> bool:
     return bool(_PATIENT_RISK.search(patient.lower()))
 
 
-def mishandles_risk(line: str) -> bool:
-    """A leading question that invites "no", minimising, or any no-suicide contract."""
+def mishandles_risk(line: str, cue: bool = False) -> bool:
+    """A leading question that invites "no", minimising, or any no-suicide contract. After a
+    risk cue any leading question counts ("You wouldn't take them, would you?")."""
     low = line.lower()
-    return bool(_CONTRACT.search(low)) or (bool(_LEADING.search(low)) and _mentions_risk_or_cue_talk(low))
+    return bool(_CONTRACT.search(low)) or (bool(_LEADING.search(low)) and (cue or _mentions_risk_or_cue_talk(low)))
 
 
 def _mentions_risk_or_cue_talk(low: str) -> bool:
@@ -99,13 +107,15 @@ def _mentions_risk_or_cue_talk(low: str) -> bool:
     )
 
 
-def asks_about_risk(line: str) -> bool:
+def asks_about_risk(line: str, cue: bool = False) -> bool:
     """Does the line clearly ask directly about suicidal thoughts, plan, intent or means, or
-    build a safety plan (and not in a way that invites "no")?"""
+    build a safety plan (and not in a way that invites "no")? After a risk cue, words that refer
+    back to the hint ("taking those pills", "ending it") are direct enough."""
     low = line.lower()
-    if mishandles_risk(line):
+    if mishandles_risk(line, cue):
         return False
-    for match in _RISK_TOPIC.finditer(low):
+    topics = [*_RISK_TOPIC.finditer(low), *(_CUE_TOPIC.finditer(low) if cue else ())]
+    for match in topics:
         if not _negated(low, match.start()):
             return bool(_QUESTION_OR_PLAN.search(low))
     return False
@@ -122,15 +132,16 @@ _HEDGED_ADVICE = re.compile(
     r"considered)|it (?:might|would|could) (?:be (?:good|helpful|a good idea)|help) (?:for you )?(?:to|if you)|"
     r"why (?:don['’]t|not) you|why not|how about (?:you|trying|just)|what about (?:trying|just)|"
     r"i (?:would|'d) (?:suggest|recommend)|my (?:advice|suggestion)|if i were you|"
-    r"you (?:should|must|need to|ought to|have to|had better)(?! not have)(?! have)|"
+    r"you (?:should|must|need to|ought to|have to|had better)(?! not have)(?! have)|you (?:two |"
+    r"both )?need (?:a|an|some)\b|"
     r"^(?:just |try |go (?!on\b)|tell (?!me\b|us\b)|call |ask (?!yourself\b)|stop |start |"
     r"make sure |get |take (?!me\b)|join |find |"
     r"do (?!you\b)|don['’]t |leave |move )"
     r")"
 )
 _ADVICE_EXCUSE = re.compile(
-    r"\b(?:what|which|options?|pros and cons|weigh|choices?|alternatives?|decide|decision|role[- ]?play|practi[sc]e|"
-    r"rehears\w*|I['’]ll (?:be|play)|feel|feeling|it['’]s (?:ok|okay|all right|alright|fine) to)\b"
+    r"\b(?:options?|pros and cons|weigh|choices?|alternatives?|decide|decision|role[- ]?play|practi[sc]e|"
+    r"rehears\w*|i['’]ll (?:be|play)|it['’]s (?:ok|okay|all right|alright|fine) to (?:feel|be|cry|grieve))\b"
 )
 
 
