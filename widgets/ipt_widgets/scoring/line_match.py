@@ -21,7 +21,7 @@ TOP_K = 2
 # missed_risk by meaning alone (no cue, no rule): only a line this close to a leading question
 # or contract exemplar.
 MISSED_BY_MEANING = 0.75
-ADVICE_BOOST = 0.12
+ADVICE_BOOST = 0.16
 
 
 @dataclass(frozen=True)

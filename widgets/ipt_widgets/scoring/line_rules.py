@@ -17,7 +17,8 @@ from .draft_text import negated_scopes
 # lets an unsafe line pass as good).
 _PATIENT_RISK = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)? my ?self|end (?:it all|my life|things)|ending (?:it all|my life|things)|"
-    r"better off (?:without me|dead)|(?:not|never) wak(?:e|ing) up|want(?:ed)? to die|"
+    r"better off (?:without me|dead)|(?:not|never|won['’]t|wouldn['’]t|don['’]t) wak(?:e|ing) up|(?:easier|"
+    r"better) to (?:just )?be gone|want(?:ed)? to die|"
     r"wish(?:ed)? i (?:was|were) dead|no (?:point|reason) (?:in )?(?:living|going on|carrying on)|can['’]t go on|"
     r"take (?:all )?(?:my|the) (?:pills|tablets)|hurt(?:ing)? my ?self|harm(?:ing)? my ?self|"
     r"disappear for good|not be here any ?more|"
@@ -136,7 +137,7 @@ _HEDGED_ADVICE = re.compile(
     r"both )?need (?:a|an|some)\b|"
     r"^(?:just |try |go (?!on\b)|tell (?!me\b|us\b)|call |ask (?!yourself\b)|stop |start |"
     r"make sure |get |take (?!me\b)|join |find |"
-    r"do (?!you\b)|don['’]t |leave |move )"
+    r"do (?!you\b)|don['’]t (?!worry|be (?:so )?hard|blame yourself|feel bad)|leave |move )"
     r")"
 )
 _ADVICE_EXCUSE = re.compile(
