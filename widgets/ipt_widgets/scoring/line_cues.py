@@ -12,15 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .line_rules import own_negation_scopes
+
 CUE_BOOST = 0.12
-# Negations of the therapist's own act ("I'm not saying she's wrong", "rather than weigh it up"):
-# a cue in their clause is no cue. The patient's words quoted in the line ("Is 'she doesn't
-# care' a fact?") and descriptions ("your not crying") do not cancel a cue.
-_OWN_NEGATION = re.compile(
-    r"\b(?:i['’]m not|i am not|i won['’]t|i will not|i don['’]t|i do not|i wouldn['’]t|i would not|we won['’]t|"
-    r"we don['’]t|not going to|no need to|rather than|instead of|without)\b"
-)
-_CLAUSE_END = re.compile(r"[,;:.!?]|\bbut\b|\s[–—-]\s")
 
 _CUES: dict[str, tuple[str, ...]] = {
     "clarification": (
@@ -158,10 +152,7 @@ def _compiled() -> dict[str, tuple[re.Pattern, ...]]:
 def cued_techniques(text: str) -> set[str]:
     """Techniques whose wording cue occurs in the line, outside any negated clause."""
     low = text.lower().strip()
-    scopes = []
-    for m in _OWN_NEGATION.finditer(low):
-        end = _CLAUSE_END.search(low, m.end())
-        scopes.append((m.start(), end.start() if end else len(low)))
+    scopes = own_negation_scopes(low)
     found = set()
     for technique, patterns in _compiled().items():
         for pattern in patterns:

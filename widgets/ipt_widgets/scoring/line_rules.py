@@ -1,15 +1,15 @@
 """Text rules of the line coder, where the sentence encoder is weak: risk, negation, hedging.
 
 Pure functions of strings (no encoder). Cue patterns are read in context: a cue inside a
-negated clause ("I won't tell you what to do") is no cue, as in the free-text scorer
-(:func:`ipt_widgets.scoring.draft_text.negated_scopes`).
+clause where the therapist negates their own act ("I won't ask about suicide", "I won't tell
+you what to do") is no cue. Unlike the free-text scorer's negation
+(:func:`ipt_widgets.scoring.draft_text.negated_scopes`), a negated description ("wanting not
+to be here") or the patient's quoted words do not cancel a cue: a line is one short utterance.
 """
 
 from __future__ import annotations
 
 import re
-
-from .draft_text import negated_scopes
 
 # -- risk -----------------------------------------------------------------------------------------
 # A suicide-risk hint in the patient's turn: the flag in the scenario is the contract, this is a
@@ -50,7 +50,10 @@ _CUE_TOPIC = re.compile(
     r"\b(?:(?:take|taking|use|using|swallow\w*) (?:those|the|them|these|your|all)? ?(?:pills|tablets|medication)|"
     r"(?:thinking|thought) (?:of|about) (?:doing it|taking|using|ending)|end(?:ing)? (?:it|it all|things)\b|"
     r"(?:take|get|put|lock) (?:those|the|them|these) (?:pills |tablets )?(?:out|away)|"
-    r"(?:do|did) something to (?:hurt |harm )?yourself|(?:die|dying|dead)\b|not (?:be|being) here)"
+    r"(?:do|did) something to (?:hurt |harm )?yourself|(?:die|dying|dead)\b|not (?:be|being) here|"
+    r"(?:how|when|where) (?:or (?:how|when|where) )?(?:you )?(?:might|would|could|will) do it|"
+    r"(?:people|someone|who) (?:to|you can|you could) (?:call|ring|contact|phone)|numbers? to (?:call|ring)|"
+    r"places? (?:to|you can|you could) go)"
 )
 # Asking so as to invite "no", minimising, or a contract: missed risk whatever the context.
 _LEADING = re.compile(
@@ -146,8 +149,28 @@ _ADVICE_EXCUSE = re.compile(
 )
 
 
+# Negations of the therapist's own act ("I won't ask about suicide", "no need to talk about
+# safety"): a cue in their clause is no cue. Negated descriptions ("wanting not to be here")
+# and quoted patient words are not.
+OWN_NEGATION = re.compile(
+    r"\b(?:i['’]m not|i am not|i won['’]t|i will not|i don['’]t|i do not|i wouldn['’]t|i would not|we won['’]t|"
+    r"we don['’]t|we do not|we will not|not going to|no need to|don['’]t need to|needn['’]t|rather than|instead of|"
+    r"without)\b"
+)
+_CLAUSE_END = re.compile(r"[,;:.!?]|\bbut\b|\s[–—-]\s")
+
+
+def own_negation_scopes(low: str) -> list[tuple[int, int]]:
+    """Spans of the (lower-case) line under a negation of the therapist's own act."""
+    spans = []
+    for m in OWN_NEGATION.finditer(low):
+        end = _CLAUSE_END.search(low, m.end())
+        spans.append((m.start(), end.start() if end else len(low)))
+    return spans
+
+
 def _negated(low: str, start: int) -> bool:
-    return any(a < start < b for a, b in negated_scopes(low))
+    return any(a <= start < b for a, b in own_negation_scopes(low))
 
 
 def disclaims_advice(line: str) -> bool:
