@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 from labelled_lines import context_of, load_lines  # noqa: E402
 from metrics import evaluate  # noqa: E402
 
-SETS = (HERE / "dev_lines.yaml", HERE / "dev2_lines.yaml", HERE / "dev3_lines.yaml", HERE / "heldout_lines.yaml")
+SETS = tuple(HERE / f"{name}.yaml" for name in ("dev_lines", "dev2_lines", "dev3_lines", "dev4_lines", "heldout_lines"))
 
 
 def report(path: Path) -> None:

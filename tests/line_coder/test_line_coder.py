@@ -16,7 +16,7 @@ from tests.line_coder.labelled_lines import context_of, load_lines
 from tests.line_coder.metrics import evaluate
 
 HERE = Path(__file__).resolve().parent
-DEV_SETS = ("dev_lines.yaml", "dev2_lines.yaml", "dev3_lines.yaml")
+DEV_SETS = ("dev_lines.yaml", "dev2_lines.yaml", "dev3_lines.yaml", "dev4_lines.yaml")
 ORDINARY = LineContext(patient="We argued about the rent again.", area="role_dispute")
 
 
@@ -163,12 +163,12 @@ def test_dev_sets_cover_every_technique_and_kind():
     rows = [r for name in DEV_SETS for r in load_lines(HERE / name)]
     assert {r["technique"] for r in rows} == set(TECHNIQUES)
     assert {r["kind"] for r in rows} == {"plain", "jargon", "near_miss"}
-    assert len(rows) >= 300
+    assert len(rows) >= 400
 
 
 # Floors the coder reaches on its development sets (measured: see the report of
 # `make benchmark-line-coder`); a change that loses more than a few points fails here.
-FLOORS = {"dev_lines.yaml": 0.92, "dev2_lines.yaml": 0.86, "dev3_lines.yaml": 0.90}
+FLOORS = {"dev_lines.yaml": 0.93, "dev2_lines.yaml": 0.86, "dev3_lines.yaml": 0.90, "dev4_lines.yaml": 0.88}
 
 
 @pytest.mark.parametrize("name", DEV_SETS)
@@ -178,5 +178,5 @@ def test_dev_set_floors(name):
     assert result["macro_f1"] >= FLOORS[name]
     assert result["missed_recall"] == 1.0
     assert result["missed_as_helpful"] == 0
-    assert result["review_share"] <= 0.15
+    assert result["review_share"] <= 0.18
     assert result["agreement_rest"] >= 0.88

@@ -17,8 +17,13 @@ from .line_rules import own_negation_scopes
 CUE_BOOST = 0.12
 
 _CUES: dict[str, tuple[str, ...]] = {
+    "exploratory_question": (
+        r"^(?:tell me (?:about|more)|can you (?:tell me|give me|describe)|could you (?:tell me|give me|describe)|"
+        r"who\b|where\b|how long|how often)",
+    ),
     "clarification": (
         r"^so\b(?![^?]*\?$)",
+        r"\b(?:you (?:call|describe|say)|you['’]ve (?:called|described|said))\b[^.?]{0,60}\b(?:yet|but|and yet)\b",
         r"\b(?:if i (?:follow|understand|understood|hear you|'ve got|have got|['’]ve understood|"
         r"have understood)|let me (?:make sure|check|see if|sum|reflect)|"
         r"what i['’]m hearing|you['’]re (?:telling|saying)|in other words|to (?:sum up|summarise|summarize)|recap|"
@@ -30,7 +35,9 @@ _CUES: dict[str, tuple[str, ...]] = {
     ),
     "communication_analysis": (
         r"\b(?:what|how) did (?:you|he|she|they|each of you) (?:say|reply|answer|respond|put it|tell|write)\b",
-        r"\b(?:exact words|word for word|your (?:tone|voice)|what tone|(?:he|she|they) (?:took|heard|"
+        r"\b(?:walk me through|take me through|line by line|what (?:do you think )?(?:the other person|she|he|"
+        r"they) made of|"
+        r"exact words|word for word|your (?:tone|voice)|what tone|(?:he|she|they) (?:took|heard|"
         r"understood) (?:it|that)|"
         r"what you (?:meant|wanted to say)|moment by moment|step by step|communication analysis|who said what|"
         r"say it (?:so|differently|another way)|how (?:might|could|would) you (?:say|put) it|"
@@ -45,7 +52,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"what would you (?:want|like) (?:her|him|them) to know|what comes up|what happens inside|the affect|"
         r"let (?:yourself|the (?:tears|feelings?)) |must (?:be|have been) (?:so )?(?:painful|hard|lonely|awful)|"
         r"hurts? to|what['’]s (?:it|that) like (?:for you )?to|how (?:was|is) that for you|in your body|"
-        r"let yourself feel|what goes (?:through|on (?:inside|in)) you|under(?:neath)? it|(?:there['’]s|"
+        r"let yourself feel|feel the (?:loss|grief|sadness|pain)|time to (?:feel|grieve|cry)|room for (?:the|"
+        r"your) (?:feelings?|grief)|what goes (?:through|on (?:inside|in)) you|under(?:neath)? it|(?:there['’]s|"
         r"i hear|i see) (?:a lot of )?(?:anger|hurt|sadness|pain|grief))\b",
     ),
     "linking_mood_events": (
@@ -54,6 +62,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:since|after|before|when|following)\b[^.?]{0,60}\b(?:mood|feel(?:ing)? (?:low|down|worse|better|"
         r"lowest)|"
         r"depress\w*|sleep|concentrat\w*|appetite|energy)\b",
+        r"\b(?:affect\w*|impact\w*|chang\w*) (?:on )?your (?:mood|depression|sleep)\b|\bmood (?:change|"
+        r"changed|shift)|"
         r"\blink\w* (?:your )?(?:mood|symptoms|depression)\b|\bhow do you feel the rest\b|"
         r"\bconnection between (?:how you feel|your mood)\b|\bwhat was going on (?:in your life|with)\b",
     ),
@@ -74,7 +84,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"(?:what|how) (?:could|can|might) you (?:do|handle|respond|deal)|ways you (?:two |both )?could|"
         r"look at each|list (?:them|the|some)|how do (?:these|"
         r"they) compare|"
-        r"advantages|disadvantages|costs and benefits|what (?:might|would) happen (?:with each|if you))\b",
+        r"advantages|disadvantages|upsides?|downsides?|ways to (?:get|do|handle|approach|sort)|"
+        r"costs and benefits|what (?:might|would) happen (?:with each|if you))\b",
     ),
     "role_play_setup": (
         r"\b(?:role[- ]?play\w*|rehears\w*|practi[sc]e|act (?:it )?out|i['’]ll (?:be|play|take)|you play|swap|"
@@ -130,7 +141,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"(?:she|he|they)(?:['’]s| is| are|['’]re) the one who|(?:a|an) (?:bad|selfish|controlling|lousy) "
         r"(?:friend|husband|wife|partner|mother|father|son|daughter)|should (?:defend|apologi[sz]e|"
         r"be grateful|know better)|"
-        r"you should(?:n['’]t| not)? have\b|the one being reasonable|(?:in|on) the right\b|"
+        r"you should(?:n['’]t| not)? have\b|out of order|you owe (?:her|him|them) an apology|"
+        r"you (?:were wrong|overreacted)|the one being reasonable|(?:in|on) the right\b|"
         r"(?:he|she|they|those \w+|your (?:partner|husband|wife|boss|son|daughter|sister|brother|friend|"
         r"mother|father))"
         r" (?:should|ought to) (?:show|treat|respect|listen|apologi[sz]e|be ashamed|know better)|"
