@@ -143,6 +143,11 @@ def test_bad_context_is_refused_with_the_field_named():
         check_exemplars({"advice": "Move out."}, "scenario.yaml: turns.t1.exemplars")
 
 
+def test_empty_yaml_fields_in_the_context_read_as_empty():
+    context = LineContext(patient=None, exemplars=None)
+    assert context.patient == "" and context.exemplars == {}
+
+
 def test_every_technique_has_general_exemplars():
     exemplars = general_exemplars()
     assert set(exemplars) == set(TECHNIQUES)

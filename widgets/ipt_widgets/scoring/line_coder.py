@@ -49,6 +49,11 @@ class LineContext:
     exemplars: dict[str, list[str] | tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self):
+        # A scenario turn without a patient line or exemplars gives None (an empty YAML field).
+        if self.patient is None:
+            object.__setattr__(self, "patient", "")
+        if self.exemplars is None:
+            object.__setattr__(self, "exemplars", {})
         if not isinstance(self.patient, str):
             raise ValueError("LineContext.patient: must be a string")
         if not isinstance(self.risk_cue, bool):

@@ -20,6 +20,7 @@ _CUES: dict[str, tuple[str, ...]] = {
     "exploratory_question": (
         r"^(?:tell me (?:about|more)|can you (?:tell me|give me|describe)|could you (?:tell me|give me|describe)|"
         r"who\b|where\b|how long|how often)",
+        r"\bexpectations?\b",
     ),
     "clarification": (
         r"^so\b(?![^?]*\?$)",
@@ -51,7 +52,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:what are you feeling|what (?:feelings?|emotions?) come|sadness|crying|tears|"
         r"what would you (?:want|like) (?:her|him|them) to know|what comes up|what happens inside|the affect|"
         r"let (?:yourself|the (?:tears|feelings?)) |must (?:be|have been) (?:so )?(?:painful|hard|lonely|awful)|"
-        r"hurts? to|what['’]s (?:it|that) like (?:for you )?to|how (?:was|is) that for you|in your body|"
+        r"hurts? to|what['’]s (?:it|that) like\b|brought up (?:a lot of |so much )?(?:shame|guilt|anger|"
+        r"sadness|grief|feelings)|how (?:was|is) that for you|in your body|"
         r"let yourself feel|feel the (?:loss|grief|sadness|pain)|time to (?:feel|grieve|cry)|room for (?:the|"
         r"your) (?:feelings?|grief)|what goes (?:through|on (?:inside|in)) you|under(?:neath)? it|(?:there['’]s|"
         r"i hear|i see) (?:a lot of )?(?:anger|hurt|sadness|pain|grief))\b",
