@@ -31,7 +31,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"i['’]m (?:noticing|struck)|i notice (?:that|how)|correct me if|am i right that|just so i['’]m clear|"
         r"you keep (?:coming back|saying|mentioning|returning)|you(?:['’]ve| have) (?:said|mentioned|told me)|"
         r"you said|on the one hand|it sounds (?:as if|as though|like) you (?:expected|wanted|want|thought|hoped)|"
-        r"is that (?:it|right)\?|what you['’]re describing|ends up|(?:every|each) time (?:you|she|he|they)|"
+        r"is that (?:it|right)\?|what you['’]re describing|ends? up|with every \w+ you['’]ve (?:had|known|"
+        r"worked)|(?:every|each) time (?:you|she|he|they)|"
         r"a pattern|a moment ago you|and yet|even though you (?:said|told))",
     ),
     "communication_analysis": (
@@ -54,7 +55,9 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"let (?:yourself|the (?:tears|feelings?)) |must (?:be|have been) (?:so )?(?:painful|hard|lonely|awful)|"
         r"hurts? to|what['’]s (?:it|that) like\b|brought up (?:a lot of |so much )?(?:shame|guilt|anger|"
         r"sadness|grief|feelings)|how (?:was|is) that for you|in your body|"
-        r"let yourself feel|feel the (?:loss|grief|sadness|pain)|time to (?:feel|grieve|cry)|room for (?:the|"
+        r"let yourself feel|makes sense (?:that )?you|understandable (?:that )?you|of course you(?:['’]re|"
+        r" feel| are)|"
+        r"feel the (?:loss|grief|sadness|pain)|time to (?:feel|grieve|cry)|room for (?:the|"
         r"your) (?:feelings?|grief)|what goes (?:through|on (?:inside|in)) you|under(?:neath)? it|(?:there['’]s|"
         r"i hear|i see) (?:a lot of )?(?:anger|hurt|sadness|pain|grief))\b",
     ),
@@ -110,7 +113,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"will (?:grow up|come round|come around|work out|blow over|get better|be fine)|i know you will|"
         r"always (?:make up|work out|come round)|(?:wouldn['’]t|would not) want you to be|these things happen|"
         r"you['’]ve earned|enjoy it|at least you|better place|happens for a reason|lots of people like you|"
-        r"don['’]t blame yourself|nothing wrong with you|lucky to have you|you['’]re doing (?:really |so )?well|"
+        r"don['’]t blame yourself|don['’]t (?:feel bad|be (?:so )?hard on yourself|take it personally)|"
+        r"just politics|nothing wrong with you|lucky to have you|you['’]re doing (?:really |so )?well|"
         r"of course (?:he|she|they) (?:do|does|love|care)|(?:doesn['’]t|don['’]t) really (?:blame|mean)|"
         r"everyone (?:feels|grieves|goes through)|at peace|proud of you|in no time|at least)\b",
     ),

@@ -143,6 +143,12 @@ _HEDGED_ADVICE = re.compile(
     r"do (?!you\b)|don['’]t (?!worry|be (?:so )?hard|blame yourself|feel bad)|leave |move )"
     r")"
 )
+# The therapist's verdict on what to do: advice even when it names options.
+_VERDICT = re.compile(
+    r"\b(?:the best (?:option|thing|choice|idea|plan|move|way forward) (?:is|would be|for you)|"
+    r"if i were you|my advice (?:is|would be)|i (?:would|['’]d) (?:advise|recommend|suggest) (?:you|that)|"
+    r"(?:you(?:['’]d| would) be better off|you[’']re better off) (?!without\b|dead\b))"
+)
 _ADVICE_EXCUSE = re.compile(
     r"\b(?:options?|pros and cons|weigh|choices?|alternatives?|decide|decision|role[- ]?play|practi[sc]e|"
     r"rehears\w*|i['’]ll (?:be|play)|it['’]s (?:ok|okay|all right|alright|fine) to (?:feel|be|cry|grieve))\b"
@@ -188,6 +194,8 @@ def hedged_advice(line: str) -> bool:
     """Directive advice, hedged or not ("you might want to...", "why don't you..."), that is not a
     question weighing options or a role-play set-up."""
     low = after_disclaimer(line).lower().strip()
+    if _VERDICT.search(low):
+        return True
     for match in _HEDGED_ADVICE.finditer(low):
         if _negated(low, match.start()) and not low[match.start() :].startswith("don"):
             continue
