@@ -138,3 +138,12 @@ def test_psychoeducation_is_not_advice():
     explained = "Depression drains your energy; it's an illness, and it's fine to do less while you recover."
     assert code_line(explained, ORDINARY).technique == "psychoeducation_sick_role"
     assert code_line("You should rest more and stop worrying.", ORDINARY).technique == "advice"
+
+
+@pytest.mark.parametrize(
+    "patient",
+    ["I can't go on like this with him.", "I want to end things with Marco.", "I won't be here after the move."],
+)
+def test_ordinary_words_in_the_patient_turn_are_no_risk_cue(patient):
+    assert not patient_risk_cue(patient)
+    assert code_line("Tell me more about that.", LineContext(patient=patient)).technique != "missed_risk"

@@ -13,16 +13,14 @@ import re
 
 # -- risk -----------------------------------------------------------------------------------------
 # A suicide-risk hint in the patient's turn: the flag in the scenario is the contract, this is a
-# safety net for an author who forgot it (a false hint costs a missed exploration, a missed one
-# lets an unsafe line pass as good).
+# safety net for an author who forgot it. Only unambiguous wordings: "I can't go on like this
+# with him" or "I want to end things" (a relationship) must not turn every line into missed risk.
 _PATIENT_RISK = re.compile(
-    r"\b(?:suicid\w*|kill(?:ing)? my ?self|end (?:it all|my life|things)|ending (?:it all|my life|things)|"
-    r"better off (?:without me|dead)|(?:not|never|won['’]t|wouldn['’]t|don['’]t) wak(?:e|ing) up|(?:easier|"
-    r"better) to (?:just )?be gone|want(?:ed)? to die|"
-    r"wish(?:ed)? i (?:was|were) dead|no (?:point|reason) (?:in )?(?:living|going on|carrying on)|can['’]t go on|"
-    r"take (?:all )?(?:my|the) (?:pills|tablets)|hurt(?:ing)? my ?self|harm(?:ing)? my ?self|"
-    r"disappear for good|not be here any ?more|"
-    r"not (?:be )?around any ?more)\b"
+    r"\b(?:suicid\w*|kill(?:ing)? my ?self|end (?:it all|my life)|ending (?:it all|my life)|take my (?:own )?life|"
+    r"better off (?:without me|dead|if i (?:was|were)n['’]t here)|(?:not|never|won['’]t|wouldn['’]t|don['’]t) "
+    r"wak(?:e|ing) up|want(?:ed)? to die|wish(?:ed)? i (?:was|were) dead|"
+    r"no (?:point|reason) (?:in )?(?:living|being alive)|take (?:all )?(?:my|the) (?:pills|tablets) at once|"
+    r"(?:hurt|harm)(?:ing)? my ?self|self[- ]harm\w*)\b"
 )
 
 # What a direct question about risk or a safety plan names.
