@@ -32,7 +32,7 @@ from .line_rules import asks_about_risk, mishandles_risk, patient_risk_cue
 
 __all__ = ["LineCode", "LineContext", "code_line", "FAR", "TIE"]
 
-FAR = 0.40  # best exemplar similarity below this: the line is like none we know
+FAR = 0.30  # nearest exemplar similarity (before rule adjustments) below this: like none we know
 TIE = 0.012  # two techniques closer than this: the coder cannot choose
 _BLOCKING = ("empty", "far too long", "not in English", "not readable", "too short")
 
@@ -154,7 +154,7 @@ def _decide(match, reasons: list[str]) -> LineCode:
         reasons.append(
             f"between {TECHNIQUES[match.best].label.lower()} and {TECHNIQUES[match.runner_up].label.lower()}"
         )
-    closeness = min(max((match.similarity - 0.3) / 0.4, 0.0), 1.0)
+    closeness = min(max((match.similarity - FAR) / 0.3, 0.0), 1.0)
     separation = min(max(match.margin / 0.08, 0.0), 1.0)
     confidence = round(0.5 * closeness + 0.5 * separation, 3)
     why = f"closest to {TECHNIQUES[match.best].label.lower()}" + (f" ({match.note})" if match.note else "")

@@ -27,7 +27,7 @@ ADVICE_BOOST = 0.16
 @dataclass(frozen=True)
 class Match:
     best: str
-    similarity: float  # the best technique's score
+    similarity: float  # how close the line is to any exemplar (before the rule adjustments)
     runner_up: str
     margin: float  # best minus runner-up
     note: str = ""
@@ -75,6 +75,7 @@ def match_line(text: str, extra: dict | None = None) -> Match:
         text = after_disclaimer(text) or text
         note = "read after its 'I won't tell you what to do, but'"
     scores = technique_scores(text, extra)
+    nearest = max(scores.values())
     for technique in cued_techniques(text):
         scores[technique] = scores.get(technique, 0.0) + line_cues.CUE_BOOST
     if hedged_advice(text):
@@ -87,4 +88,4 @@ def match_line(text: str, extra: dict | None = None) -> Match:
     scores.pop(RISK_INQUIRY, None)
     ranked = sorted(scores, key=lambda t: (-scores[t], list(TECHNIQUES).index(t)))
     best, second = ranked[0], ranked[1]
-    return Match(best, scores[best], second, scores[best] - scores[second], note)
+    return Match(best, nearest, second, scores[best] - scores[second], note)
