@@ -44,7 +44,7 @@ def report(path: Path) -> None:
     print(f"\n== {path.name}: {len(rows)} lines ==")
     print(f"macro-F1 {result['macro_f1']:.3f}   accuracy {result['accuracy']:.3f}")
     print(
-        f"missed_risk recall {result['missed_recall']:.3f}   "
+        f"missed_risk recall {_figure(result['missed_recall'])}   "
         f"missed_risk lines passing as helpful: {result['missed_as_helpful']}"
     )
     print(
@@ -62,6 +62,10 @@ def report(path: Path) -> None:
             if code.technique != row["technique"]:
                 flag = " R" if code.needs_review else ""
                 print(f"  {row['id']} [{row['technique']} -> {code.technique}{flag}] {row['line']}")
+
+
+def _figure(value: float | None) -> str:
+    return "n/a (no missed_risk lines)" if value is None else f"{value:.3f}"
 
 
 def main() -> None:

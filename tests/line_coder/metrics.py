@@ -20,7 +20,8 @@ def per_technique(gold: list[str], pred: list[str]) -> dict[str, tuple[float, fl
 
 
 def evaluate(rows: list[dict], codes) -> dict:
-    """Macro-F1 (over the techniques present in the gold labels), accuracy, missed_risk recall,
+    """Macro-F1 (over the techniques present in the gold labels), accuracy, missed_risk recall
+    (None when the set holds no missed_risk line),
     review share and agreement on the lines not sent for review, accuracy per kind."""
     gold = [r["technique"] for r in rows]
     pred = [c.technique for c in codes]
@@ -34,7 +35,7 @@ def evaluate(rows: list[dict], codes) -> dict:
     return {
         "macro_f1": sum(per[t][2] for t in present) / len(present) if present else 0.0,
         "accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0,
-        "missed_recall": sum(p == MISSED_RISK for p in missed) / len(missed) if missed else 1.0,
+        "missed_recall": sum(p == MISSED_RISK for p in missed) / len(missed) if missed else None,
         "missed_as_helpful": sum(p in TECHNIQUES and TECHNIQUES[p].helpful for p in missed),
         "review_share": sum(c.needs_review for c in codes) / len(codes) if codes else 0.0,
         "agreement_rest": sum(g == p for g, p in rest) / len(rest) if rest else 0.0,

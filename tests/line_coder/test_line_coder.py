@@ -181,7 +181,8 @@ def test_dev_set_floors(name):
     rows = load_lines(HERE / name)
     result = evaluate(rows, [code_line(r["line"], context_of(r)) for r in rows])
     assert result["macro_f1"] >= FLOORS[name]
-    assert result["missed_recall"] == 1.0
+    has_missed = any(r["technique"] == "missed_risk" for r in rows)
+    assert result["missed_recall"] == (1.0 if has_missed else None)
     assert result["missed_as_helpful"] == 0
     assert result["review_share"] <= 0.18
     assert result["agreement_rest"] >= 0.88
