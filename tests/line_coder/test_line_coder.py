@@ -16,7 +16,7 @@ from tests.line_coder.labelled_lines import context_of, load_lines
 from tests.line_coder.metrics import evaluate
 
 HERE = Path(__file__).resolve().parent
-DEV_SETS = ("dev_lines.yaml", "dev2_lines.yaml", "dev3_lines.yaml", "dev4_lines.yaml")
+DEV_SETS = ("dev_lines.yaml", "dev2_lines.yaml", "dev3_lines.yaml", "dev4_lines.yaml", "dev5_lines.yaml")
 ORDINARY = LineContext(patient="We argued about the rent again.", area="role_dispute")
 
 
@@ -173,7 +173,13 @@ def test_dev_sets_cover_every_technique_and_kind():
 
 # Floors the coder reaches on its development sets (measured: see the report of
 # `make benchmark-line-coder`); a change that loses more than a few points fails here.
-FLOORS = {"dev_lines.yaml": 0.93, "dev2_lines.yaml": 0.86, "dev3_lines.yaml": 0.90, "dev4_lines.yaml": 0.88}
+FLOORS = {
+    "dev_lines.yaml": 0.93,
+    "dev2_lines.yaml": 0.86,
+    "dev3_lines.yaml": 0.90,
+    "dev4_lines.yaml": 0.88,
+    "dev5_lines.yaml": 0.87,
+}
 
 
 @pytest.mark.parametrize("name", DEV_SETS)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from .line_rules import own_negation_scopes
 
 CUE_BOOST = 0.12
+MAX_HITS = 2
 
 _CUES: dict[str, tuple[str, ...]] = {
     "exploratory_question": (
@@ -37,7 +38,9 @@ _CUES: dict[str, tuple[str, ...]] = {
     ),
     "communication_analysis": (
         r"\b(?:what|how) did (?:you|he|she|they|each of you) (?:say|reply|answer|respond|put it|tell|write)\b",
-        r"\b(?:walk me through|take me through|line by line|what (?:do you think )?(?:the other person|she|he|"
+        r"\b(?:what do you say (?:to (?:him|her|them)|when|back)|how (?:does|do|did) (?:he|she|"
+        r"they) (?:respond|react|reply)|"
+        r"walk me through|take me through|line by line|what (?:do you think )?(?:the other person|she|he|"
         r"they) made of|"
         r"exact words|word for word|your (?:tone|voice)|what tone|(?:he|she|they) (?:took|heard|"
         r"understood) (?:it|that)|"
@@ -55,7 +58,9 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"let (?:yourself|the (?:tears|feelings?)) |must (?:be|have been) (?:so )?(?:painful|hard|lonely|awful)|"
         r"hurts? to|what['’]s (?:it|that) like\b|brought up (?:a lot of |so much )?(?:shame|guilt|anger|"
         r"sadness|grief|feelings)|how (?:was|is) that for you|in your body|"
-        r"let yourself feel|makes sense (?:that )?you|understandable (?:that )?you|of course you(?:['’]re|"
+        r"let yourself feel|(?:it['’]s|it is) right (?:that you|to) (?:grieve|feel|mourn|cry|miss)|"
+        r"carry (?:this|the|that|your) (?:grief|pain|sadness|loss)|makes sense (?:that )?you|"
+        r"understandable (?:that )?you|of course you(?:['’]re|"
         r" feel| are)|"
         r"feel the (?:loss|grief|sadness|pain)|time to (?:feel|grieve|cry)|room for (?:the|"
         r"your) (?:feelings?|grief)|what goes (?:through|on (?:inside|in)) you|under(?:neath)? it|(?:there['’]s|"
@@ -70,7 +75,9 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:affect\w*|impact\w*|chang\w*) (?:on )?your (?:mood|depression|sleep)\b|\bmood (?:change|"
         r"changed|shift)|"
         r"\blink\w* (?:your )?(?:mood|symptoms|depression)\b|\bhow do you feel the rest\b|"
-        r"\bconnection between (?:how you feel|your mood)\b|\bwhat was going on (?:in your life|with)\b",
+        r"\bconnection between (?:how you feel|your mood)\b|\b(?:the )?(?:following|next few|"
+        r"rest of the) (?:days?|week|evening)\b|"
+        r"\bhow did you feel (?:afterwards|after that|later)\b|\bwhat was going on (?:in your life|with)\b",
     ),
     "psychoeducation_sick_role": (
         r"\b(?:illness|treatable|treatment|medical (?:condition|illness)|symptoms? of depression|sick role|"
@@ -89,7 +96,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"(?:what|how) (?:could|can|might) you (?:do|handle|respond|deal)|ways you (?:two |both )?could|"
         r"look at each|list (?:them|the|some)|how do (?:these|"
         r"they) compare|"
-        r"advantages|disadvantages|upsides?|downsides?|ways to (?:get|do|handle|approach|sort)|"
+        r"advantages|disadvantages|possible (?:arrangements|options|ways|solutions|choices)|upsides?|"
+        r"downsides?|ways to (?:get|do|handle|approach|sort)|"
         r"costs and benefits|what (?:might|would) happen (?:with each|if you))\b",
     ),
     "role_play_setup": (
@@ -109,7 +117,9 @@ _CUES: dict[str, tuple[str, ...]] = {
     ),
     "reassurance": (
         r"\b(?:i['’]m sure|i am sure|don['’]t worry|no need to worry|give it time|before you know it|"
-        r"(?:you|it|things|everything|that)['’]ll (?:be|get|feel|settle|all|work|blow|pass|find|meet)|"
+        r"(?:you|it|things|everything|that)['’]ll (?:be|get|feel|settle|all|work|blow|pass|find|meet|adjust|"
+        r"cope|manage|"
+        r"bounce|recover|move on)|everyone does|just (?:shy|busy|nervous|tired|stressed)|"
         r"will (?:grow up|come round|come around|work out|blow over|get better|be fine)|i know you will|"
         r"always (?:make up|work out|come round)|(?:wouldn['’]t|would not) want you to be|these things happen|"
         r"you['’]ve earned|enjoy it|at least you|better place|happens for a reason|lots of people like you|"
@@ -129,11 +139,13 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"plan some activities|overgeneralis\w*|overgeneraliz\w*|thinking trap|core belief|worksheet|homework)\b",
     ),
     "past_interpretation": (
-        r"\b(?:maybe|perhaps|i wonder|could it be|may|probably|might|really|seems?)\b[^.?]{0,80}"
+        r"\b(?:maybe|perhaps|i wonder|could it be|could (?:your|this|that|it)|may|probably|might|really|"
+        r"seems?)\b[^.?]{0,80}"
         r"\b(?:childhood|as a child|when you were (?:a child|young|little|a baby|boys|girls|growing up|small)|"
         r"your own (?:mother|father|parents)|early (?:years|life|on)|roots|goes (?:right )?back|strict father|"
         r"learned (?:to|early)|in a family where|old (?:defen[cs]e|pattern|wound)|echo\w*|repeat\w*|"
-        r"reminds? you of|much earlier|your parents (?:related|treated)|critical (?:mother|father)|"
+        r"reminds? you of|much earlier|at school|school days|growing up|your parents (?:related|treated)|"
+        r"critical (?:mother|father)|"
         r"little (?:girl|boy))\b",
         r"\b(?:unconscious\w*|repress\w*|a defen[cs]e|denying|your dreams|as your parents did|transference|"
         r"feeling about me what|see me as|authority figure)\b",
@@ -147,7 +159,9 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"(?:she|he|they)(?:['’]s| is| are|['’]re) the one who|(?:a|an) (?:bad|selfish|controlling|lousy) "
         r"(?:friend|husband|wife|partner|mother|father|son|daughter)|should (?:defend|apologi[sz]e|"
         r"be grateful|know better)|"
-        r"you should(?:n['’]t| not)? have\b|out of order|you owe (?:her|him|them) an apology|"
+        r"you should(?:n['’]t| not)? have\b|(?:does |do )?sounds? like (?:a|an) (?:nag|bully|brat|snob|"
+        r"control freak|nightmare)|"
+        r"(?:has|had|have) a point|out of order|you owe (?:her|him|them) an apology|"
         r"you (?:were wrong|overreacted)|the one being reasonable|(?:in|on) the right\b|"
         r"(?:he|she|they|those \w+|your (?:partner|husband|wife|boss|son|daughter|sister|brother|friend|"
         r"mother|father))"
@@ -169,12 +183,18 @@ def _compiled() -> dict[str, tuple[re.Pattern, ...]]:
 
 def cued_techniques(text: str) -> set[str]:
     """Techniques whose wording cue occurs in the line, outside any negated clause."""
+    return set(cue_counts(text))
+
+
+def cue_counts(text: str) -> dict[str, int]:
+    """Technique -> how many of its cue wordings occur in the line (outside negated clauses)."""
     low = text.lower().strip()
     scopes = own_negation_scopes(low)
-    found = set()
+    counts: dict[str, int] = {}
     for technique, patterns in _compiled().items():
-        for pattern in patterns:
-            if any(not any(a < m.start() < b for a, b in scopes) for m in pattern.finditer(low)):
-                found.add(technique)
-                break
-    return found
+        hits = sum(
+            1 for pattern in patterns for m in pattern.finditer(low) if not any(a < m.start() < b for a, b in scopes)
+        )
+        if hits:
+            counts[technique] = hits
+    return counts

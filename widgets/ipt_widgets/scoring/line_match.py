@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..techniques import MISSED_RISK, RISK_INQUIRY, TECHNIQUES
 from . import line_cues
-from .line_cues import cued_techniques
+from .line_cues import cue_counts
 from .line_exemplars import general_exemplars
 from .line_rules import after_disclaimer, disclaims_advice, hedged_advice
 
@@ -76,8 +76,9 @@ def match_line(text: str, extra: dict | None = None) -> Match:
         note = "read after its 'I won't tell you what to do, but'"
     scores = technique_scores(text, extra)
     nearest = max(scores.values())
-    for technique in cued_techniques(text):
-        scores[technique] = scores.get(technique, 0.0) + line_cues.CUE_BOOST
+    # Two wordings of one technique in a line say more than one: the boost counts up to two.
+    for technique, hits in cue_counts(text).items():
+        scores[technique] = scores.get(technique, 0.0) + line_cues.CUE_BOOST * min(hits, line_cues.MAX_HITS)
     if hedged_advice(text):
         scores["advice"] = scores.get("advice", 0.0) + ADVICE_BOOST
         note = note or "tells the patient what to do, even if hedged"
