@@ -12,7 +12,7 @@ export JUPYTER_CONFIG_DIR := $(abspath $(VENV))/etc/jupyter-user
 export JUPYTER_DATA_DIR := $(abspath $(VENV))/share/jupyter-user
 export JUPYTER_RUNTIME_DIR := $(abspath $(VENV))/share/jupyter-user/runtime
 
-.PHONY: install lab instructor test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-grading test-postgres check-references review-queue handouts
+.PHONY: install lab instructor test check browser-deps sandbox-deps exercises autograde lint clean cohort-cycle report benchmark-free-text benchmark-line-coder benchmark-grading test-postgres check-references review-queue handouts
 
 install: $(STAMP)
 
@@ -104,6 +104,11 @@ report: $(STAMP)
 ## Agreement of the free-text scorer with supervisors' ratings (dev and held-out sets) and its speed.
 benchmark-free-text: $(STAMP)
 	$(BIN)/python tests/free_text/benchmark.py
+
+## Agreement of the line coder with labelled therapist lines (dev sets and, once written, the blind
+## held-out set tests/line_coder/heldout_lines.yaml): macro-F1, per technique, missed-risk recall, speed.
+benchmark-line-coder: $(STAMP)
+	$(BIN)/python tests/line_coder/benchmark.py
 
 ## Grading cost of the course against bare notebooks, and serial against parallel grading.
 TRAINEES ?= 16
