@@ -73,7 +73,8 @@ def reaction_card(scenario: Scenario, step: Step) -> str:
     branch = turn.branches[step.branch]
     rating = branch.rating or ""
     inner = [
-        f"<strong>{escape(RATING_LABELS.get(rating, 'Said'))}: {escape(technique_label(step.technique, step.option))}</strong>",
+        f"<strong>{escape(RATING_LABELS.get(rating, 'Said'))}: "
+        f"{escape(technique_label(step.technique, step.option))}</strong>",
         _P + escape(branch.feedback) + "</p>",
     ]
     if turn.aim:

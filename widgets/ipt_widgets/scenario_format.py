@@ -231,7 +231,8 @@ def parse_scenario(raw: Any, where: str, *, released: bool = False, source: str 
     sid = raw.get("id")
     if not isinstance(sid, str) or not _ID.match(sid):
         raise ValueError(
-            f"{at(where, raw, 'id' if 'id' in raw else None)}: field 'id' must be lowercase_with_underscores, got {sid!r}"
+            f"{at(where, raw, 'id' if 'id' in raw else None)}: field 'id' must be lowercase_with_underscores, "
+            f"got {sid!r}"
         )
     where = f"{where}, scenario {sid!r}"
     check_keys(raw, SCENARIO_FIELDS, where)
