@@ -46,7 +46,7 @@ END = "end"
 RATINGS = {"good": 1.0, "acceptable": 0.5, "unhelpful": 0.0, "unsafe": 0.0}
 AREAS = ("grief", "role_dispute", "role_transition", "interpersonal_deficits", "none")
 
-SCENARIO_FIELDS = ("id", "title", "module", "skill", "area", "patient", "start", "turns", "ending")
+SCENARIO_FIELDS = ("id", "title", "module", "skill", "area", "patient", "start", "turns", "ending", "competencies")
 PATIENT_FIELDS = ("name", "brief")
 TURN_FIELDS = ("patient", "risk_cue", "aim", "expert", "exemplars", "branches")
 BRANCH_FIELDS = ("techniques", "rating", "example", "feedback", "reply", "next")
@@ -54,6 +54,7 @@ BRANCH_FIELDS = ("techniques", "rating", "example", "feedback", "reply", "next")
 HIDDEN_TURN_FIELDS = ("aim", "expert")
 HIDDEN_BRANCH_FIELDS = ("rating", "feedback")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_TRAILING_LINE = re.compile(r", line \d+$")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Scenario:
     start: str
     turns: Mapping[str, Turn]
     ending: str = ""
+    competencies: tuple[str, ...] = ()  # optional: the tags its graded cell should carry
     released: bool = False  # a graded play file: no ratings, feedback, aims or expert lines
     source: str = ""
 
@@ -186,6 +188,18 @@ def _exemplars(raw: Mapping[str, Any], where: str) -> dict[str, tuple[str, ...]]
     return out
 
 
+def _competencies(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    from .vocab import COMPETENCIES
+
+    value = raw.get("competencies", [])
+    if not isinstance(value, list):
+        raise ValueError(f"{at(where, raw, 'competencies')}: field 'competencies' must be a list of competency tags")
+    for tag in value:
+        if tag not in COMPETENCIES:
+            raise choice_error(where, raw, "competencies", tag, COMPETENCIES)
+    return tuple(value)
+
+
 def parse_turn(turn_id: str, raw: Any, where: str, released: bool) -> Turn:
     raw = _mapping(raw, where, "a turn")
     allowed = tuple(f for f in TURN_FIELDS if not (released and f in HIDDEN_TURN_FIELDS))
@@ -211,7 +225,7 @@ def parse_turn(turn_id: str, raw: Any, where: str, released: bool) -> Turn:
             f"{at(where, raw, 'branches' if 'branches' in raw else None)}: field 'branches' must list the branches"
         )
     branches = tuple(
-        parse_branch(b, f"{at(where, raw_branches, i)}, branch {i + 1}", released) for i, b in enumerate(raw_branches)
+        parse_branch(b, f"{where}, branch {i + 1}", released) for i, b in enumerate(raw_branches)
     )
     return Turn(
         id=turn_id,
@@ -234,7 +248,7 @@ def parse_scenario(raw: Any, where: str, *, released: bool = False, source: str 
             f"{at(where, raw, 'id' if 'id' in raw else None)}: field 'id' must be lowercase_with_underscores, "
             f"got {sid!r}"
         )
-    where = f"{where}, scenario {sid!r}"
+    where = f"{_TRAILING_LINE.sub('', where)}, scenario {sid!r}"
     check_keys(raw, SCENARIO_FIELDS, where)
     module = raw.get("module")
     if isinstance(module, bool) or not isinstance(module, int) or not 0 <= module <= 11:
@@ -251,7 +265,7 @@ def parse_scenario(raw: Any, where: str, *, released: bool = False, source: str 
             raise ValueError(
                 f"{at(where, turns_raw, tid)}: turn id {tid!r} must be lowercase_with_underscores, not 'end'"
             )
-        turns[tid] = parse_turn(tid, traw, f"{at(where, turns_raw, tid)}, turn {tid!r}", released)
+        turns[tid] = parse_turn(tid, traw, f"{where}, turn {tid!r}", released)
     start = raw.get("start")
     if start not in turns:
         raise choice_error(where, raw, "start", start, list(turns), "expected the id of a turn")
@@ -266,6 +280,7 @@ def parse_scenario(raw: Any, where: str, *, released: bool = False, source: str 
         start=start,
         turns=turns,
         ending=_text(raw, "ending", where, required=False),
+        competencies=_competencies(raw, where),
         released=released,
         source=source,
     )

@@ -23,12 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..risk import SCENARIO_RISK_PART
 from ..scenario_format import END, Scenario, Turn
 from ..scenario_paths import shortest_to_end
 from .base import ItemScore
 
 Coder = Callable[[str, Turn, Scenario], Any]
-SCENARIO_RISK_PART = "scenario_risk"
 TURNS_PART = "turns"
 MAX_LINE_CHARS = 1000
 
