@@ -33,3 +33,23 @@ def fake_coder(line, turn, scenario):
         if line in lines:
             return FakeCode(technique, 0.9, False)
     return FakeCode("exploratory_question" if not turn.risk_cue else "missed_risk", 0.8, False)
+
+
+def load_session():
+    from ipt_widgets.scenario_format import load_scenarios
+
+    return load_scenarios(SESSION, strict=True)["s99_test_session"]
+
+
+def perfect_session(reference) -> dict:
+    """A saved session that takes the first good branch at every turn, chosen from the options."""
+    from ipt_widgets.scenario_release import parse_key
+
+    scenario, _ = parse_key(reference, "test")
+    steps, turn = [], scenario.start
+    while turn != "end":
+        branches = scenario.turns[turn].branches
+        index = next(i for i, b in enumerate(branches) if b.rating == "good")
+        steps.append({"turn": turn, "line": branches[index].example, "branch": index, "option": True})
+        turn = branches[index].next
+    return {"scenario": scenario.id, "steps": steps, "path": [s["turn"] for s in steps] + ["end"], "done": True}

@@ -83,6 +83,10 @@ def perfect_value(item):
         return {"codes": {f"t{i}": t["technique"] for i, t in enumerate(ref["turns"], start=1)}}
     if kind == "draft":  # the expert's own formulation
         return parse_reference(ref).expert_formulation
+    if kind == "scenario":  # the good branch at every turn, chosen from the options
+        from tests.scenario_helpers import perfect_session
+
+        return perfect_session(ref)
     raise AssertionError(f"no simulated trainee for {kind}")
 
 
