@@ -53,3 +53,22 @@ def perfect_session(reference) -> dict:
         steps.append({"turn": turn, "line": branches[index].example, "branch": index, "option": True})
         turn = branches[index].next
     return {"scenario": scenario.id, "steps": steps, "path": [s["turn"] for s in steps] + ["end"], "done": True}
+
+
+def partial_session(reference) -> tuple[dict, float]:
+    """A saved session that takes an unhelpful branch at the first turn, then good ones (options),
+    and the fraction of the points the documented rules give it."""
+    from ipt_widgets.scenario_format import RATINGS
+    from ipt_widgets.scenario_release import parse_key
+
+    scenario, _ = parse_key(reference, "test")
+    steps, values, turn = [], [], scenario.start
+    while turn != "end":
+        branches = scenario.turns[turn].branches
+        wanted = ("unhelpful", "unsafe") if not steps else ("good",)
+        index = next(i for i, b in enumerate(branches) if b.rating in wanted)
+        steps.append({"turn": turn, "line": branches[index].example, "branch": index, "option": True})
+        values.append(RATINGS[branches[index].rating])
+        turn = branches[index].next
+    value = {"scenario": scenario.id, "steps": steps, "path": [s["turn"] for s in steps] + ["end"], "done": True}
+    return value, sum(values) / len(values)

@@ -141,6 +141,10 @@ def partial_value(item, index):
             codes[f"t{i}"] = next(t for t in ("directive", "exploratory", "role_play") if t not in accepted)
         weights = [2 if t["technique"] == "missed_risk" else 1 for t in turns]  # a missed risk cue counts double
         return {"codes": codes}, sum(weights[:half]) / sum(weights)
+    if kind == "scenario":  # an unhelpful line first (a longer path, perhaps), then good ones
+        from tests.scenario_helpers import partial_session
+
+        return partial_session(ref)
     raise AssertionError(kind)
 
 
