@@ -44,7 +44,8 @@ def write_notebook(root, stem: str) -> str:
         },
         {"cell_type": "markdown", "metadata": {}, "source": "The end."},
     ]
-    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    kernel = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
     for i, cell in enumerate(nb["cells"]):
         cell["id"] = f"cell{i}"
     (root / f"{stem}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
@@ -67,9 +68,15 @@ def said(page, count: int) -> None:
 def choose_by_keyboard(page, index: int, count: int) -> None:
     """Reach the listed lines (one Tab stop), arrow to line ``index``, then press the button."""
     tab_to(page, f"{WIDGET} input[type=radio]", key="Shift+Tab")
-    page.keyboard.press("Space")  # the first line
+    # Entering a group backwards lands on its last line: note where, choose it, then arrow on.
+    at, total = page.evaluate(
+        "(s) => { const r = [...document.querySelector(s).querySelectorAll('input[type=radio]')];"
+        " return [r.indexOf(document.activeElement), r.length]; }",
+        WIDGET,
+    )
+    page.keyboard.press("Space")
     page.wait_for_timeout(300)
-    for _ in range(index):
+    for _ in range((index - at) % total):
         page.keyboard.press("ArrowDown")
         page.wait_for_timeout(300)
     tab_to(page, f"{WIDGET} button", text="Say the chosen line")
