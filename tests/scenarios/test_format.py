@@ -10,6 +10,7 @@ from ipt_widgets.itemset import Unavailable
 from ipt_widgets.scenario_format import load_scenarios, parse_scenario
 from ipt_widgets.scenario_paths import reachable, shortest_to_end, structure_problems
 
+from tests.conftest import REPO
 from tests.scenario_helpers import SESSION, load_session
 
 
@@ -139,3 +140,9 @@ def test_released_play_file_refuses_ratings_and_needs_none(tmp_path, raw):
 def test_parse_scenario_rejects_a_non_mapping():
     with pytest.raises(ValueError, match="a scenario should be a mapping"):
         parse_scenario(["x"], "f.yaml")
+
+
+def test_a_play_file_named_from_its_notebooks_folder_is_read_as_released(monkeypatch):
+    monkeypatch.chdir(REPO / "exercises" / "m04_role_disputes")
+    scenarios = load_scenarios("scenarios.yaml", strict=True)
+    assert scenarios["s04_comm_analysis_nakuru"].released

@@ -215,9 +215,7 @@ def parse_turn(turn_id: str, raw: Any, where: str, released: bool) -> Turn:
         raise ValueError(
             f"{at(where, raw, 'branches' if 'branches' in raw else None)}: field 'branches' must list the branches"
         )
-    branches = tuple(
-        parse_branch(b, f"{where}, branch {i + 1}", released) for i, b in enumerate(raw_branches)
-    )
+    branches = tuple(parse_branch(b, f"{where}, branch {i + 1}", released) for i, b in enumerate(raw_branches))
     return Turn(
         id=turn_id,
         patient=_text(raw, "patient", where),
@@ -297,10 +295,10 @@ def load_scenarios(path: str | Path, *, released: bool | None = None, strict: bo
     from .scenario_paths import structure_problems
 
     path = Path(path)
-    if released is None:
+    if released is None:  # a notebook's set-up cell names the file relative to its folder
+        folder = path.resolve().parent
         released = (
-            path.parent.parent.name in ("solutions", "exercises", "source")
-            or (path.parent / f"{path.parent.name}.ipynb").exists()
+            folder.parent.name in ("solutions", "exercises", "source") or (folder / f"{folder.name}.ipynb").exists()
         )
     out = ItemSet(source=str(path))
     try:
