@@ -16,7 +16,7 @@ def autograding(monkeypatch):
 
 def test_every_widget_is_a_stand_in_during_autograde(autograding):
     widgets = [name for name, module in ipt_widgets._EXPORTS.items() if module.startswith("ipt_widgets.ui.")]
-    assert len(widgets) == 7  # six clinical tools and the AdherenceRater (Module 11)
+    assert len(widgets) == 8  # six clinical tools, the AdherenceRater (Module 11) and the SessionSimulator
     for name in widgets:
         cls = getattr(ipt_widgets, name)
         assert issubclass(cls, HeadlessWidget) and cls.__name__ == name

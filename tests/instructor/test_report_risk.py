@@ -18,7 +18,7 @@ INVENTORY = rp.Item("m02", "m02", "g01_inventory", 4.0, ("interpersonal_inventor
 
 
 def test_the_risk_parts_are_named_in_one_place():
-    assert RISK_PARTS == {"risk_action", "missed_risk"}
+    assert RISK_PARTS == {"risk_action", "missed_risk", "scenario_risk"}
 
 
 def test_risk_scores_use_only_risk_parts_of_tagged_items():

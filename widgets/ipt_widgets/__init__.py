@@ -29,6 +29,8 @@ _EXPORTS = {
     "InterventionDrafter": "ipt_widgets.ui.drafter",
     "AdherenceRater": "ipt_widgets.ui.adherence",
     "load_adherence": "ipt_widgets.adherence_cases",
+    "SessionSimulator": "ipt_widgets.ui.simulator",
+    "load_scenarios": "ipt_widgets.scenario_format",
     "load_draft_tasks": "ipt_widgets.drafts",  # never raises; formulations.load_draft_tasks does
     "load_references": "ipt_widgets.formulations",
     "score_draft": "ipt_widgets.scoring.free_text",

@@ -26,7 +26,8 @@ __all__ = ["Finding", "course_paths", "main", "run"]
 
 def course_paths(root: Path) -> list[Path]:
     """What an instructor writes, in the order it is checked."""
-    paths = sorted((root / "course" / "cases").glob("*.yaml")) + sorted((root / "course").glob("*.ipynb"))
+    paths = sorted((root / "course" / "cases").glob("*.yaml")) + sorted((root / "course" / "scenarios").glob("*.yaml"))
+    paths += sorted((root / "course").glob("*.ipynb"))
     for folder in sorted((root / "solutions").glob("*/")):
         paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.ipynb"))
     if (root / "README.md").exists():
@@ -48,6 +49,16 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def run(paths: list[Path], *, score_references: bool = True, root: Path | None = None) -> list[Finding]:
     """Findings for ``paths`` (files or folders); the README is checked against ``root``."""
+    from .scenarios import SCORING
+
+    SCORING["on"] = score_references
+    try:
+        return _run(paths, score_references, root)
+    finally:
+        SCORING["on"] = True
+
+
+def _run(paths: list[Path], score_references: bool, root: Path | None) -> list[Finding]:
     ids_of = lru_cache(maxsize=None)(case_ids)
     findings: list[Finding] = []
     for path in _expand(paths):

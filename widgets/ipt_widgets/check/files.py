@@ -58,6 +58,10 @@ def check_yaml(path: Path, *, score_references: bool = True) -> list[Finding]:
     if isinstance(data, Mapping) and "adherence" in data:
         return _check_adherence(path, data)
     graded = is_graded(path)
+    if isinstance(data, Mapping) and "scenarios" in data:
+        from .scenarios import check_scenario_file
+
+        return check_scenario_file(path, data, graded, score_references)
     findings: list[Finding] = []
     if isinstance(data, Mapping) and "cases" in data:
         cases = load_cases(path, require_answers=not graded)
@@ -163,9 +167,10 @@ def case_ids(path: Path) -> dict[str, set[str]]:
     if "references" in data:
         ids = {r.get("id") for r in data.get("references") or [] if isinstance(r, Mapping)}
         return {"drafts": {i for i in ids if isinstance(i, str)}}
-    if "adherence" in data:
-        ids = {r.get("id") for r in data.get("adherence") or [] if isinstance(r, Mapping)}
-        return {"adherence": {i for i in ids if isinstance(i, str)}}
+    for kind in ("adherence", "scenarios"):  # files that hold one list of their own kind
+        if kind in data:
+            ids = {r.get("id") for r in data.get(kind) or [] if isinstance(r, Mapping)}
+            return {kind: {i for i in ids if isinstance(i, str)}}
     for section in ("cases", *SECTIONS):
         raw = data.get(section)
         if isinstance(raw, list):

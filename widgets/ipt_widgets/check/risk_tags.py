@@ -38,6 +38,9 @@ def risk_decision_problem(text: str, cell_type: str = "code") -> str:
     if cell_type != "code":
         return "a written answer scores no risk decision"
     name, reference = grading_call(text)
+    if name == "grade_scenario":  # the reference is the scenario's YAML text
+        risky = isinstance(reference, str) and "risk_cue: true" in reference
+        return "" if risky else "its scenario has no turn with risk_cue: true"
     reference = reference if isinstance(reference, dict) else {}
     if name == "grade_phq9":
         return "" if reference.get("risk") else "its PHQ-9 reference has no 'risk' (the action for each session)"

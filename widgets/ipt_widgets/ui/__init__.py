@@ -4,6 +4,7 @@ from .adherence import AdherenceRater
 from .classifier import VignetteClassifier
 from .drafter import InterventionDrafter
 from .inventory import InventoryMapper
+from .simulator import SessionSimulator
 from .symptoms import SymptomTracker
 from .timeline import MoodTimeline
 from .transcript import TranscriptCoder
@@ -13,6 +14,7 @@ __all__ = [
     "InterventionDrafter",
     "InventoryMapper",
     "MoodTimeline",
+    "SessionSimulator",
     "SymptomTracker",
     "TranscriptCoder",
     "VignetteClassifier",
