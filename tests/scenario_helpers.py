@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
-SESSION = FIXTURES / "session.yaml"
+SESSION = Path(__file__).parent.parent / "docs" / "authoring" / "examples" / "99_scenarios.yaml"
 
 
 @dataclass(frozen=True)
@@ -72,3 +71,15 @@ def partial_session(reference) -> tuple[dict, float]:
         turn = branches[index].next
     value = {"scenario": scenario.id, "steps": steps, "path": [s["turn"] for s in steps] + ["end"], "done": True}
     return value, sum(values) / len(values)
+
+
+def scenario_secrets(reference) -> list[str]:
+    """What a graded scenario's key holds that its released play file must not: aims, expert
+    lines and the supervisor's feedback (minus any text the play file shows anyway)."""
+    from ipt_widgets.scenario_release import parse_key, play_view
+
+    scenario, data = parse_key(reference, "test")
+    shown = str(play_view(data))
+    secrets = [t.aim for t in scenario.turns.values()] + [x for t in scenario.turns.values() for x in t.expert]
+    secrets += [b.feedback for t in scenario.turns.values() for b in t.branches]
+    return [s for s in secrets if s not in shown]
