@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
-SESSION = FIXTURES / "session.yaml"
+SESSION = Path(__file__).parent.parent / "docs" / "authoring" / "examples" / "99_scenarios.yaml"
 
 
 @dataclass(frozen=True)
