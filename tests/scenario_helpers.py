@@ -4,6 +4,7 @@ exemplar or branch example equals the line; "??" in a line makes it uncodable.""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,7 @@ def scenario_secrets(reference) -> list[str]:
     from ipt_widgets.scenario_release import parse_key, play_view
 
     scenario, data = parse_key(reference, "test")
-    shown = str(play_view(data))
+    shown = json.dumps(play_view(data), ensure_ascii=False)
     secrets = [t.aim for t in scenario.turns.values()] + [x for t in scenario.turns.values() for x in t.expert]
     secrets += [b.feedback for t in scenario.turns.values() for b in t.branches]
-    return [s for s in secrets if s not in shown]
+    return [s for s in secrets if s[:60] not in shown]  # the release test compares 60 characters
