@@ -27,6 +27,8 @@ _EXPORTS = {
     "TranscriptCoder": "ipt_widgets.ui.transcript",
     "SymptomTracker": "ipt_widgets.ui.symptoms",
     "InterventionDrafter": "ipt_widgets.ui.drafter",
+    "SessionSimulator": "ipt_widgets.ui.simulator",
+    "load_scenarios": "ipt_widgets.scenario_format",
     "load_draft_tasks": "ipt_widgets.drafts",  # never raises; formulations.load_draft_tasks does
     "load_references": "ipt_widgets.formulations",
     "score_draft": "ipt_widgets.scoring.free_text",

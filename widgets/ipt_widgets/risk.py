@@ -21,4 +21,6 @@ RISK_ACTIONS: dict[str, str] = {
 # The PHQ-9 scorer's risk part, and the transcript scorer's (turns coded ``missed_risk``).
 PHQ9_RISK_PART = "risk_action"
 TRANSCRIPT_RISK_PART = "missed_risk"
-RISK_PARTS: frozenset[str] = frozenset({PHQ9_RISK_PART, TRANSCRIPT_RISK_PART})
+# A simulated session's share of suicide-risk cues answered by asking directly (issue 15).
+SCENARIO_RISK_PART = "scenario_risk"
+RISK_PARTS: frozenset[str] = frozenset({PHQ9_RISK_PART, TRANSCRIPT_RISK_PART, SCENARIO_RISK_PART})

@@ -26,7 +26,8 @@ __all__ = ["Finding", "course_paths", "main", "run"]
 
 def course_paths(root: Path) -> list[Path]:
     """What an instructor writes, in the order it is checked."""
-    paths = sorted((root / "course" / "cases").glob("*.yaml")) + sorted((root / "course").glob("*.ipynb"))
+    paths = sorted((root / "course" / "cases").glob("*.yaml")) + sorted((root / "course" / "scenarios").glob("*.yaml"))
+    paths += sorted((root / "course").glob("*.ipynb"))
     for folder in sorted((root / "solutions").glob("*/")):
         paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.ipynb"))
     if (root / "README.md").exists():

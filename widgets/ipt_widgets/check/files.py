@@ -56,6 +56,10 @@ def check_yaml(path: Path, *, score_references: bool = True) -> list[Finding]:
     if isinstance(data, Mapping) and "references" in data:
         return _check_free_text(path, data, score_references)
     graded = is_graded(path)
+    if isinstance(data, Mapping) and "scenarios" in data:
+        from .scenarios import check_scenario_file
+
+        return check_scenario_file(path, data, graded, score_references)
     findings: list[Finding] = []
     if isinstance(data, Mapping) and "cases" in data:
         cases = load_cases(path, require_answers=not graded)
@@ -148,6 +152,9 @@ def case_ids(path: Path) -> dict[str, set[str]]:
     if "references" in data:
         ids = {r.get("id") for r in data.get("references") or [] if isinstance(r, Mapping)}
         return {"drafts": {i for i in ids if isinstance(i, str)}}
+    if "scenarios" in data:
+        ids = {r.get("id") for r in data.get("scenarios") or [] if isinstance(r, Mapping)}
+        return {"scenarios": {i for i in ids if isinstance(i, str)}}
     for section in ("cases", *SECTIONS):
         raw = data.get(section)
         if isinstance(raw, list):

@@ -25,6 +25,7 @@ GRADERS = {
     "grade_phq9": "phq9",
     "grade_transcript": "transcripts",
     "grade_draft": "drafts",
+    "grade_scenario": "scenarios",
 }
 KEYWORDS = ("notebook", "item_id", "reference", "points", "title", "case_file", "directory")
 
@@ -41,6 +42,8 @@ def check_call(path: Path, where: str, node: ast.Call, item_id: str, cell_points
     ]
     case_file = path.parent / _constant(args.get("case_file"), "cases.yaml")
     files = [p for p in sorted(path.parent.glob("*.yaml"))] if kind in ("cases", "drafts") else [case_file]
+    if kind == "scenarios":
+        files = [path.parent / "scenarios.yaml"]
     known = set().union(*(ids_of(f).get(kind, set()) for f in files)) if files else set()
     if item_id not in known:
         where_files = ", ".join(f.name for f in files) or "no case file"
@@ -59,6 +62,8 @@ def check_call(path: Path, where: str, node: ast.Call, item_id: str, cell_points
         reference = _literal(ref_node)
     except ValueError as exc:
         return findings + [error(f"{where}, line {ref_node.lineno}: the reference cannot be read ({exc})")]
+    if kind == "scenarios":
+        return findings + _scenario_key(reference, ref_where, ref_node.lineno, files[0], item_id)
     try:
         _validate(kind, reference, ref_where, ref_node.lineno, case_file, item_id)
         if kind == "cases":
@@ -162,6 +167,16 @@ def _same_scores(sessions: Any, answers: Any, where: str, case_file: Path) -> No
                 f"{where}: field 'sessions', session {index}: the scores {list(scores)} differ from the answers "
                 f"in {case_file.name}"
             )
+
+
+def _scenario_key(reference: Any, where: str, line: int, play_file: Path, item_id: str) -> list[Finding]:
+    from .scenarios import check_key
+
+    try:
+        return check_key(reference, where, play_file, item_id)
+    except ValueError as exc:
+        text = re.sub(r", line (\d+)", lambda m: f", line {line} (line {m.group(1)} of the YAML text)", str(exc))
+        return [error(text)]
 
 
 def _validate_draft(reference: Any, where: str, line: int) -> None:

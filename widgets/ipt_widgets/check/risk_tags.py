@@ -45,4 +45,7 @@ def risk_decision_problem(text: str, cell_type: str = "code") -> str:
         turns = reference.get("turns") if isinstance(reference.get("turns"), list) else []
         keyed = [t for t in turns if isinstance(t, dict) and t.get("technique") == TRANSCRIPT_RISK_PART]
         return "" if keyed else f"its transcript reference keys no turn {TRANSCRIPT_RISK_PART!r}"
+    if name == "grade_scenario":
+        risky = isinstance(reference, str) and "risk_cue: true" in reference
+        return "" if risky else "its scenario has no turn with risk_cue: true"
     return f"{name or 'it'} scores no risk decision"

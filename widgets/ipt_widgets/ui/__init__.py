@@ -3,6 +3,7 @@
 from .classifier import VignetteClassifier
 from .drafter import InterventionDrafter
 from .inventory import InventoryMapper
+from .simulator import SessionSimulator
 from .symptoms import SymptomTracker
 from .timeline import MoodTimeline
 from .transcript import TranscriptCoder
@@ -11,6 +12,7 @@ __all__ = [
     "InterventionDrafter",
     "InventoryMapper",
     "MoodTimeline",
+    "SessionSimulator",
     "SymptomTracker",
     "TranscriptCoder",
     "VignetteClassifier",
