@@ -83,6 +83,10 @@ def perfect_value(item):
         return {"codes": {f"t{i}": t["technique"] for i, t in enumerate(ref["turns"], start=1)}}
     if kind == "draft":  # the expert's own formulation
         return parse_reference(ref).expert_formulation
+    if kind == "scenario":  # the good branch at every turn, chosen from the options
+        from tests.scenario_helpers import perfect_session
+
+        return perfect_session(ref)
     raise AssertionError(f"no simulated trainee for {kind}")
 
 
@@ -137,6 +141,10 @@ def partial_value(item, index):
             codes[f"t{i}"] = next(t for t in ("directive", "exploratory", "role_play") if t not in accepted)
         weights = [2 if t["technique"] == "missed_risk" else 1 for t in turns]  # a missed risk cue counts double
         return {"codes": codes}, sum(weights[:half]) / sum(weights)
+    if kind == "scenario":  # an unhelpful line first (a longer path, perhaps), then good ones
+        from tests.scenario_helpers import partial_session
+
+        return partial_session(ref)
     raise AssertionError(kind)
 
 
