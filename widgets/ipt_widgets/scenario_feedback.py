@@ -146,7 +146,7 @@ def summary_html(scenario: Scenario, state: SessionState, score: ItemScore | Non
 
 def grading_card(title: str, scenario: Scenario, state: SessionState, score: ItemScore, notes: list[str]) -> str:
     """The feedback card after grading: points, notes, the summary and the path with the key."""
-    inner = [f"<strong>{escape(title)}: {score.points:g} / {score.max_points:g} points</strong>"]
+    inner = [f"<strong>{escape(title)}: {round(score.points, 2):g} / {score.max_points:g} points</strong>"]
     inner += [f"{_P}<em>{escape(n)}</em></p>" for n in notes]
     inner += [_P + escape(line) + "</p>" for line in [*adherence_lines(scenario, state), *score.feedback]]
     inner.append(path_table(scenario, state, show_key=True))

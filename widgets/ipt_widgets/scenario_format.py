@@ -26,20 +26,11 @@ from typing import Any
 
 from .itemset import ItemSet
 from .schema import at, check_keys, choice_error
+from .techniques import TECHNIQUES
 
-HELPFUL_TECHNIQUES = (
-    "exploratory_question",
-    "clarification",
-    "communication_analysis",
-    "encouragement_of_affect",
-    "linking_mood_events",
-    "psychoeducation_sick_role",
-    "decision_analysis",
-    "role_play_setup",
-    "formulation_contract",
-    "risk_inquiry",
-)
-UNHELPFUL_TECHNIQUES = ("advice", "reassurance", "cbt_challenge", "past_interpretation", "taking_sides", "missed_risk")
+# The technique ids are the line coder's (ipt_widgets.techniques, the shared contract).
+HELPFUL_TECHNIQUES = tuple(t.id for t in TECHNIQUES.values() if t.helpful)
+UNHELPFUL_TECHNIQUES = tuple(t.id for t in TECHNIQUES.values() if not t.helpful)
 LINE_TECHNIQUES = HELPFUL_TECHNIQUES + UNHELPFUL_TECHNIQUES
 ANY = "any"
 END = "end"

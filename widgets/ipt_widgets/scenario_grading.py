@@ -62,7 +62,12 @@ def grade_scenario(
     reasons = review_reasons(state) + path_notes
     metadata = parts_metadata(score)
     if reasons:
-        metadata["ipt"]["review"] = {"item": item_id, "reasons": reasons, "points": score.points, "max_points": points}
+        metadata["ipt"]["review"] = {
+            "item": item_id,
+            "reasons": reasons,
+            "points": round(score.points, 2),
+            "max_points": points,
+        }
         notes.append("Some of your lines will be read by your instructor before this score counts.")
     _display_html(grading_card(label, scenario, state, score, notes), metadata=metadata)
     return float(min(score.points, points))

@@ -49,6 +49,16 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def run(paths: list[Path], *, score_references: bool = True, root: Path | None = None) -> list[Finding]:
     """Findings for ``paths`` (files or folders); the README is checked against ``root``."""
+    from .scenarios import SCORING
+
+    SCORING["on"] = score_references
+    try:
+        return _run(paths, score_references, root)
+    finally:
+        SCORING["on"] = True
+
+
+def _run(paths: list[Path], score_references: bool, root: Path | None) -> list[Finding]:
     ids_of = lru_cache(maxsize=None)(case_ids)
     findings: list[Finding] = []
     for path in _expand(paths):

@@ -38,6 +38,9 @@ def risk_decision_problem(text: str, cell_type: str = "code") -> str:
     if cell_type != "code":
         return "a written answer scores no risk decision"
     name, reference = grading_call(text)
+    if name == "grade_scenario":  # the reference is the scenario's YAML text
+        risky = isinstance(reference, str) and "risk_cue: true" in reference
+        return "" if risky else "its scenario has no turn with risk_cue: true"
     reference = reference if isinstance(reference, dict) else {}
     if name == "grade_phq9":
         return "" if reference.get("risk") else "its PHQ-9 reference has no 'risk' (the action for each session)"
@@ -45,7 +48,4 @@ def risk_decision_problem(text: str, cell_type: str = "code") -> str:
         turns = reference.get("turns") if isinstance(reference.get("turns"), list) else []
         keyed = [t for t in turns if isinstance(t, dict) and t.get("technique") == TRANSCRIPT_RISK_PART]
         return "" if keyed else f"its transcript reference keys no turn {TRANSCRIPT_RISK_PART!r}"
-    if name == "grade_scenario":
-        risky = isinstance(reference, str) and "risk_cue: true" in reference
-        return "" if risky else "its scenario has no turn with risk_cue: true"
     return f"{name or 'it'} scores no risk decision"

@@ -54,7 +54,13 @@ def check_scenario_file(path: Path, data: Any, graded: bool, score: bool = True)
     return findings
 
 
+# Scoring expert lines loads the sentence encoder: `python -m ipt_widgets.check --no-scoring` skips it.
+SCORING = {"on": True}
+
+
 def _coder():
+    if not SCORING["on"]:
+        return None
     try:
         from ..scoring.line_coder import code_line  # noqa: F401  (the coder is installed)
         from ..scoring.scenario_coder import course_coder
@@ -74,16 +80,22 @@ def missing_exemplars(scenario: Scenario, where: str, coder=None) -> list[Findin
         for line in turn.expert:
             code = coder(line, turn, scenario)
             technique = getattr(code, "technique", None)
-            if technique not in good or getattr(code, "needs_review", False):
-                place = f"{where}, scenario {scenario.id!r}, turn {turn.id!r}" + (
-                    f", line {turn.line}" if turn.line else ""
+            unsure = bool(getattr(code, "needs_review", False))
+            if technique in good and not unsure:
+                continue
+            place = f"{where}, scenario {scenario.id!r}, turn {turn.id!r}"
+            place += f", line {turn.line}" if turn.line else ""
+            how = (
+                f"is coded {technique!r} with too little confidence ({'; '.join(getattr(code, 'reasons', ()))})"
+                if technique in good
+                else f"is coded {technique!r}, not one of the good branch's {', '.join(good)}"
+            )
+            out.append(
+                warning(
+                    f"{place}: missing exemplars: the expert line {line[:60]!r} {how}; "
+                    "add exemplars for this turn or reword the line"
                 )
-                out.append(
-                    warning(
-                        f"{place}: missing exemplars: the expert line {line[:60]!r} is coded {technique!r}, not one of "
-                        f"the good branch's {', '.join(good)}; add exemplars for this turn or reword the line"
-                    )
-                )
+            )
     return out
 
 

@@ -212,7 +212,7 @@ def score_session(scenario: Scenario, state: SessionState, points: float = 1.0) 
     if any(r.rating == "unsafe" for r in risk):
         feedback.append("A suicide-risk cue was passed over: after such a hint, ask directly and calmly about suicide.")
     verdict = "correct" if mean >= 1 - 1e-9 else "partial" if mean > 0 else "incorrect"
-    return ItemScore(round(points * mean, 2), points, verdict, feedback, parts=parts)
+    return ItemScore(points * mean, points, verdict, feedback, parts=parts)
 
 
 def review_reasons(state: SessionState) -> list[str]:

@@ -18,7 +18,7 @@ def context_for(turn: Turn, scenario: Scenario) -> Any:
     from .line_coder import LineContext
 
     return LineContext(
-        patient_turn=turn.patient,
+        patient=turn.patient,
         risk_cue=turn.risk_cue,
         area=scenario.area,
         exemplars={k: list(v) for k, v in turn.exemplars.items()},
