@@ -396,6 +396,16 @@ MUTATIONS = [
         ["README.md", "line ", "says 9 cases", "has 8"],
     ),
     (
+        "stale README count of next-line items",
+        lambda r: replace(r, "README.md", "a transcript, 2 next-line items", "a transcript, 3 next-line items"),
+        ["README.md", "line ", "says 3 next_lines", "has 2"],
+    ),
+    (
+        "stale README count of simulated sessions (a one-turn item is not one)",
+        lambda r: replace(r, "README.md", "2 simulated sessions, 2 next-line", "3 simulated sessions, 2 next-line"),
+        ["README.md", "line ", "says 3 scenarios", "has 2"],
+    ),
+    (
         "stale 'Read four vignettes'",
         lambda r: replace(r, "course/03_grief.ipynb", "Read four", "Read five"),
         ["course/03_grief.ipynb", "Read five", "4 case cells follow it"],

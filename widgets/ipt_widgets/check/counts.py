@@ -17,6 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .findings import Finding, error
 from .notebooks import parse, read_notebook, source
 from .references import GRADERS
@@ -45,7 +47,11 @@ NOUNS = {
     "timelines": "timeline",
     "session": "adherence",
     "sessions": "adherence",
+    "item": "",  # counted only as "next-line items"
+    "items": "",
 }
+# An adjective that changes what a noun counts: "2 PHQ-9 cases", "a simulated session", "2 next-line items".
+ADJECTIVES = {("phq-9", "cases"): "phq9", ("simulated", "adherence"): "scenarios", ("next-line", ""): "next_lines"}
 _NUMBER = r"(\d+|" + "|".join(WORDS) + r")"
 _COUNT = re.compile(_NUMBER + r" ((?:[\w-]+ )?)(" + "|".join(NOUNS) + r")\b", re.IGNORECASE)
 
@@ -59,20 +65,39 @@ def mentioned_counts(text: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for match in _COUNT.finditer(text):
         kind = NOUNS[match.group(3).lower()]
-        if match.group(2).strip().lower() == "phq-9":
-            kind = "phq9"
-        out[kind] = out.get(kind, 0) + number(match.group(1))
+        kind = ADJECTIVES.get((match.group(2).strip().lower(), kind), kind)
+        if kind:
+            out[kind] = out.get(kind, 0) + number(match.group(1))
     return out
 
 
-def widget_counts(nb: dict[str, Any]) -> Counter:
-    """Kind -> how many widgets the notebook's code cells build (teaching notebooks)."""
+def widget_counts(nb: dict[str, Any], turns: dict[str, int] | None = None) -> Counter:
+    """Kind -> how many widgets the notebook's code cells build (teaching notebooks). A
+    SessionSimulator counts as a simulated session, or as a next-line item when its scenario
+    (looked up in ``turns``: scenario id -> number of turns) has one turn."""
     counts: Counter = Counter()
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code":
             for name, kind in WIDGETS.items():
                 counts[kind] += len(re.findall(rf"\b{name}(?:\.for_task)?\(", source(cell)))
+            for scenario in re.findall(r"\bSessionSimulator\(\s*\w+\[\s*[\"']([\w-]+)[\"']", source(cell)):
+                counts["next_lines" if (turns or {}).get(scenario) == 1 else "scenarios"] += 1
     return counts
+
+
+def scenario_turns(course: Path) -> dict[str, int]:
+    """Scenario id -> number of turns, over the practice scenario files (unreadable files are
+    reported by the scenario check, not here)."""
+    out: dict[str, int] = {}
+    for path in sorted((course / "course" / "scenarios").glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        for scenario in data.get("scenarios") or [] if isinstance(data, dict) else []:
+            if isinstance(scenario, dict) and isinstance(scenario.get("turns"), dict):
+                out[str(scenario.get("id"))] = len(scenario["turns"])
+    return out
 
 
 def assignment_counts(nb: dict[str, Any]) -> tuple[Counter, float, float]:
@@ -189,7 +214,7 @@ def _check_row(readme: Path, line_no: int, name: str, text: str, course: Path) -
     if graded:
         kinds, auto, manual = assignment_counts(nb)
     else:
-        kinds, auto, manual = widget_counts(nb), 0.0, 0.0
+        kinds, auto, manual = widget_counts(nb, scenario_turns(course)), 0.0, 0.0
     out = []
     for kind, said in mentioned_counts(text.split(":", 1)[-1]).items():
         if kinds[kind] != said:
