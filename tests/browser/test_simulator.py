@@ -13,11 +13,12 @@ import pytest
 from tests.browser.conftest import TOKEN, saved, shot, wait_for
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_keyboard import run_all_by_keyboard, tab_to
-from tests.scenario_helpers import SESSION
+from tests.scenario_helpers import SESSION, load_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDGET = ".ipt-simulator"
+SCENARIO = load_session()
 SETUP = (
     "from ipt_widgets import ResponseStore, SessionSimulator, load_scenarios\n\n"
     'store = ResponseStore.for_notebook("{stem}")\n'
@@ -65,15 +66,19 @@ def said(page, count: int) -> None:
     page.locator(f"{WIDGET} [role=log] strong", has_text="You:").nth(count - 1).wait_for(timeout=120_000)
 
 
-def choose_by_keyboard(page, index: int, count: int) -> None:
-    """Reach the listed lines (one Tab stop), arrow to line ``index``, then press the button."""
+def choose_by_keyboard(page, turn: str, branch: int, count: int) -> None:
+    """Reach the listed lines (one Tab stop), arrow to the example line of ``branch`` of
+    ``turn`` (the list is shuffled per turn, so find it by its text), then press the button."""
+    example = SCENARIO.turns[turn].branches[branch].example
     tab_to(page, f"{WIDGET} input[type=radio]", key="Shift+Tab")
     # Entering a group backwards lands on its last line: note where, choose it, then arrow on.
-    at, total = page.evaluate(
-        "(s) => { const r = [...document.querySelector(s).querySelectorAll('input[type=radio]')];"
-        " return [r.indexOf(document.activeElement), r.length]; }",
-        WIDGET,
+    at, total, index = page.evaluate(
+        "([s, text]) => { const r = [...document.querySelector(s).querySelectorAll('input[type=radio]')];"
+        " const labels = r.map((e) => e.closest('label').textContent.trim());"
+        " return [r.indexOf(document.activeElement), r.length, labels.indexOf(text.trim())]; }",
+        [WIDGET, example],
     )
+    assert index >= 0, f"no listed line reads {example!r}"
     page.keyboard.press("Space")
     page.wait_for_timeout(300)
     for _ in range((index - at) % total):
@@ -103,8 +108,8 @@ def test_a_session_by_keyboard_in_jupyterlab(page, lab):
     tab_to(page, f"{WIDGET} textarea")
     type_by_keyboard(page, "Take me through Sunday: what did you say first, and what did he answer?", 1)
     assert "communication analysis" in widget.locator(".ipt-card").first.inner_text()
-    for count in range(2, 7):
-        choose_by_keyboard(page, 0, count)
+    for count, turn in enumerate(["t2", "t3", "t4", "t5", "t6"], start=2):
+        choose_by_keyboard(page, turn, 0, count)
     widget.get_by_text("End of the session: how it went").wait_for()
     items = wait_for(
         lambda: (
@@ -126,10 +131,10 @@ def test_another_path_by_keyboard_in_notebook7(page, lab):
     open_by_keyboard(page, lab["url"], path, "notebook")
     widget = page.locator(WIDGET).first
     tab_to(page, f"{WIDGET} textarea")
-    choose_by_keyboard(page, 1, 1)  # the side-taking line: the patient gets stuck (t2b)
+    choose_by_keyboard(page, "t1", 1, 1)  # the side-taking line: the patient gets stuck (t2b)
     assert "Unhelpful" in widget.locator(".ipt-card").first.inner_text()
-    for count in range(2, 7):
-        choose_by_keyboard(page, 0, count)
+    for count, turn in enumerate(["t2b", "t3", "t4", "t5", "t6"], start=2):
+        choose_by_keyboard(page, turn, 0, count)
     widget.get_by_text("End of the session: how it went").wait_for()
     stem = "scenario_nb7.responses.json"
     assert wait_for(lambda: (saved(lab["root"], stem).get("s99_test_session") or {}).get("value", {}).get("done"))

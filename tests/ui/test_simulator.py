@@ -11,6 +11,7 @@ from ipt_widgets.scenario_release import play_view
 from ipt_widgets.store import ResponseStore
 from ipt_widgets.ui.simulator import SessionSimulator
 
+from tests.conftest import REPO
 from tests.scenario_helpers import SESSION, fake_coder, load_session
 from tests.scenarios.test_engine import GOOD
 
@@ -56,13 +57,32 @@ def test_an_uncodable_line_asks_to_reword_and_keeps_the_turn(store):
 
 def test_options_are_the_branch_examples_and_choosing_says_one(store):
     w = widget(store)
-    assert [label for label, _ in w.options.options] == [b.example for b in load_session().turns["t1"].branches]
+    branches = load_session().turns["t1"].branches
+    listed = dict(w.options.options)  # text -> branch index
+    assert sorted(listed) == sorted(b.example for b in branches)
+    assert all(branches[index].example == text for text, index in listed.items())
     w.option_button.click()
     assert "Choose one of the lines first" in w.feedback.value
     w.options.value = 1
     w.option_button.click()
     assert w.state.turn == "t2b" and "Unhelpful" in w.feedback.value
     assert w.options.value is None and "He sounds selfish." in [x for x, _ in w.options.options]
+
+
+def test_listed_lines_do_not_give_the_good_one_away():
+    """Authors list the good branch first; the listed lines must not always open with it."""
+    from ipt_widgets.scenario_format import load_scenarios
+    from ipt_widgets.ui.simulator import option_order
+
+    firsts = []
+    for path in sorted((REPO / "course" / "scenarios").glob("*.yaml")):
+        for scenario in load_scenarios(path, strict=True).values():
+            for turn_id, turn in scenario.turns.items():
+                order = option_order(scenario.id, turn_id, [b.example for b in turn.branches])
+                assert sorted(i for _, i in order) == list(range(len(turn.branches)))
+                assert order == option_order(scenario.id, turn_id, [b.example for b in turn.branches])
+                firsts.append(order[0][1] == 0)
+    assert 0.2 < sum(firsts) / len(firsts) < 0.6, f"good line listed first in {sum(firsts)} of {len(firsts)} turns"
 
 
 def test_the_end_shows_path_codes_expert_alternatives_and_summary_then_restart(store, saved):

@@ -12,6 +12,7 @@ for a tablet or a screen reader.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import ipywidgets as widgets
@@ -47,6 +48,17 @@ def _steps_from(value: Any) -> list[engine.Step] | None:
             )
         )
     return steps
+
+
+def option_order(scenario_id: str, turn_id: str, examples: list[str]) -> list[tuple[str, int]]:
+    """The listed lines as (text, branch index), in an order fixed per turn but unrelated to the
+    branches' order: authors list the good branch first, and a list that always opened with it
+    would give the answer away to anyone choosing from options."""
+
+    def key(item: tuple[int, str]) -> str:
+        return hashlib.sha256(f"{scenario_id}/{turn_id}/{item[1]}".encode()).hexdigest()
+
+    return [(text, index) for index, text in sorted(enumerate(examples), key=key)]
 
 
 class SessionSimulator(StoredItemWidget):
@@ -141,7 +153,7 @@ class SessionSimulator(StoredItemWidget):
         self.controls.layout.display = "none" if done else None
         if not done:
             turn = self.scenario.turns[self.state.turn]
-            choices = [(b.example, i) for i, b in enumerate(turn.branches)]
+            choices = option_order(self.scenario.id, self.state.turn, [b.example for b in turn.branches])
             if list(self.options.options) != choices:
                 self.options.options = choices
                 self.options.value = None
