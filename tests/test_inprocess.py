@@ -90,7 +90,7 @@ def test_nothing_beside_the_notebook_can_be_imported(tmp_path):
     (tmp_path / "ipt_widgets.abi3.so").write_bytes(b"\x7fELF not really")
     cells = run(
         tmp_path,
-        "import os, sys\n[os.getcwd() == %r, '' in sys.path, os.getcwd() in sys.path]" % str(tmp_path.resolve()),
+        f"import os, sys\n[os.getcwd() == {str(tmp_path.resolve())!r}, '' in sys.path, os.getcwd() in sys.path]",
         "import planted_module",
         "import ipt_widgets, ipt_widgets.grading\nipt_widgets.__file__.endswith('__init__.py')",
     )

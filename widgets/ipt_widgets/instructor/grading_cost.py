@@ -139,8 +139,10 @@ def time_paths(course: Path, assignments: list[str], students: list[str]) -> dic
 
 def table(figures: dict[str, dict[str, float]]) -> str:
     """The figures as a table: seconds per notebook and each course path's ratio to bare nbgrader."""
-    head = f"{'assignment':<28}{'bare s/nb':>10}{'kernel s/nb':>12}{'in-proc s/nb':>13}{'kernel/bare':>12}{'in-proc/bare':>13}"
-    lines = [head]
+    lines = [
+        f"{'assignment':<28}{'bare s/nb':>10}{'kernel s/nb':>12}{'in-proc s/nb':>13}"
+        f"{'kernel/bare':>12}{'in-proc/bare':>13}"
+    ]
     for aid, f in figures.items():
         lines.append(
             f"{aid:<28}{f['bare']:>10.3f}{f['kernel']:>12.3f}{f['inprocess']:>13.3f}"
