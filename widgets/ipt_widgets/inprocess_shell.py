@@ -9,6 +9,8 @@ a startup file or a history database: its profile folder is a temporary one and 
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
 import tempfile
 from datetime import datetime, timezone
@@ -106,7 +108,9 @@ def shell() -> CourseShell:
         if InteractiveShell.initialized() and not isinstance(InteractiveShell.instance(), CourseShell):
             raise RuntimeError("another IPython shell runs in this process: grade in a kernel instead")
         main = sys.modules.get("__main__")
-        profile = ProfileDir(location=tempfile.mkdtemp(prefix="ipt-grading-profile-"))
+        location = tempfile.mkdtemp(prefix="ipt-grading-profile-")
+        atexit.register(shutil.rmtree, location, True)
+        profile = ProfileDir(location=location)
         config = Config({"HistoryManager": {"enabled": False}, "InteractiveShell": {"colors": "neutral"}})
         _SHELL = CourseShell.instance(config=config, profile_dir=profile)
         if main is not None:
