@@ -137,3 +137,22 @@ def test_validate_and_unrebuilt_notebooks_go_to_a_kernel(monkeypatch, path):
     nb = notebook("1 + 1")
     ne.GradingExecute().preprocess(nb, {"metadata": {"path": "."}})
     assert calls == [nb]
+
+
+def test_the_metadata_check_is_nbgraders_own_with_the_schema_checked_once():
+    from ipt_widgets.nbgrader_metadata import CourseMetadataValidator
+    from nbgrader.nbgraderformat import MetadataValidator, SchemaTooOldError, ValidationError
+
+    from tests.conftest import REPO
+
+    nb = nbformat.read(REPO / "exercises" / "m01_problem_areas" / "m01_problem_areas.ipynb", as_version=4)
+    CourseMetadataValidator().validate_nb(nb)  # a clean release passes
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    for change, error in [({"points": "x"}, ValidationError), ({"schema_version": 1}, SchemaTooOldError)]:
+        cell.metadata.nbgrader.update(change)
+        messages = []
+        for validator in (MetadataValidator, CourseMetadataValidator):
+            with pytest.raises(error) as raised:
+                validator().validate_nb(nb)
+            messages.append(str(raised.value))
+        assert messages[0] == messages[1]

@@ -325,6 +325,7 @@ def protect(c) -> None:
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader import preprocessors as nbp
 
+    from .nbgrader_metadata import FastCheckCellMetadata
     from .nbgrader_privacy import HideTestSource
     from .nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook
 
@@ -337,7 +338,7 @@ def protect(c) -> None:
         nbp.DeduplicateIds,
         nbp.OverwriteKernelspec,
         nbp.OverwriteCells,
-        nbp.CheckCellMetadata,
+        FastCheckCellMetadata,
     ]
     # The guard right after execution; the sanitiser after the scores are saved.
     # Execute, in the grading process or in a sandboxed kernel ($IPT_GRADING_PATH).
@@ -351,7 +352,7 @@ def protect(c) -> None:
         nbp.LimitOutput,
         nbp.SaveAutoGrades,
         nbp.AssignLatePenalties,
-        nbp.CheckCellMetadata,
+        FastCheckCellMetadata,
         SanitizeGradedNotebook,
     ]
     # Lazy appends to nbgrader's own list (GetGrades, ...), which must stay.
