@@ -12,7 +12,7 @@ drift and warm-up fall on all alike; the in-process path's one-off start (the sh
 grading code, the encoder) is counted in its figures. The rebuild step and the embedding cache's
 warm-up run before the timing, as ``make autograde`` runs them before grading.
 
-    python -m ipt_widgets.instructor.grading_cost [--trainees 4] [--assignments m00_orientation,...]
+    python -m ipt_widgets.instructor.grading_cost [--trainees 4] [--assignments m00_orientation,...] [--threads 1]
 
 or ``measure(assignments, trainees)`` from a benchmark: it prints the table and returns the figures.
 """
@@ -186,7 +186,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trainees", type=int, default=4)
     parser.add_argument("--assignments", default="", help="comma-separated (default: all)")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="maths-library threads for numpy, here and in graded kernels, as parallel grading gives "
+        "one worker per core (default 1; 0 leaves the environment alone)",
+    )
     args = parser.parse_args(argv)
+    if args.threads > 0:  # before numpy is first imported, or it has no effect
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, str(args.threads))
     measure([a for a in args.assignments.split(",") if a] or None, args.trainees, args.workdir)
     return 0
 
