@@ -113,6 +113,8 @@ def test_the_setting_chooses_the_path(monkeypatch):
     assert ne.setting("inprocess") == "kernel" and "IPT_GRADING_PATH=kernel" in ne.status()
     monkeypatch.setenv(ne.ENV_SETTING, "nonsense")
     assert ne.setting() == "inprocess" and "no kernel per notebook" in ne.status()
+    monkeypatch.setenv("IPT_SANDBOX", "require")  # only the kernel path has the sandbox
+    assert ne.setting() == "kernel" and ne.setting("inprocess") == "inprocess"
 
 
 def test_only_code_rebuilt_from_the_release_runs_in_process(monkeypatch):

@@ -3,7 +3,8 @@
 ``IPT_GRADING_PATH=inprocess`` (the default) runs a graded notebook's cells in the grading process
 (:mod:`.inprocess_shell`): no kernel start per notebook, the course's grading code and the sentence
 encoder loaded once per process. ``IPT_GRADING_PATH=kernel`` runs each notebook in its own kernel,
-sandboxed as before (:mod:`.sandbox`). The variable wins over ``c.GradingExecute.grading_path``.
+sandboxed as before (:mod:`.sandbox`). The variable wins over ``c.GradingExecute.grading_path``;
+with neither set, ``IPT_SANDBOX=require`` (the sandbox or nothing) means the kernel path.
 
 The in-process path is taken only for code the course wrote: when autograding
 (``NBGRADER_EXECUTION=autograde``; never for Validate, which runs a trainee's own notebook) and
@@ -28,11 +29,16 @@ _REBUILT: set[str] = set()
 
 
 def setting(configured: str = "") -> str:
-    """``inprocess`` or ``kernel``: ``$IPT_GRADING_PATH``, else the configured value, else in-process."""
+    """``inprocess`` or ``kernel``: ``$IPT_GRADING_PATH``, else the configured value, else in-process,
+    unless ``IPT_SANDBOX=require`` asks for the sandbox, which only the kernel path has."""
     value = os.environ.get(ENV_SETTING, "").strip().lower()
     if value in PATHS:
         return value
-    return configured if configured in PATHS else "inprocess"
+    if configured in PATHS:
+        return configured
+    from .sandbox import setting as sandbox_setting
+
+    return "kernel" if sandbox_setting() == "require" else "inprocess"
 
 
 def status(configured: str = "") -> str:
