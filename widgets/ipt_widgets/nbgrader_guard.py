@@ -73,6 +73,9 @@ class RebuildFromRelease(Preprocessor):
         # Read as nbformat reads a file: multi-line sources joined, as the later steps expect.
         nb = nbformat.reads(json.dumps(rebuilt), as_version=4)
         _restore_locked_sources(nb, info)
+        from .nbgrader_execute import remember_rebuilt
+
+        remember_rebuilt(nb)  # only such code may run in the grading process
         return nb, resources
 
 
@@ -322,6 +325,7 @@ def protect(c) -> None:
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader import preprocessors as nbp
 
+    from .nbgrader_metadata import FastCheckCellMetadata
     from .nbgrader_privacy import HideTestSource
     from .nbgrader_sanitize import SanitizeFeedback, SanitizeGradedNotebook
 
@@ -334,18 +338,21 @@ def protect(c) -> None:
         nbp.DeduplicateIds,
         nbp.OverwriteKernelspec,
         nbp.OverwriteCells,
-        nbp.CheckCellMetadata,
+        FastCheckCellMetadata,
     ]
     # The guard right after execution; the sanitiser after the scores are saved.
+    # Execute, in the grading process or in a sandboxed kernel ($IPT_GRADING_PATH).
+    from .nbgrader_execute import GradingExecute
+
     c.Autograde.autograde_preprocessors = [
-        nbp.Execute,
+        GradingExecute,
         GuardPartialCredit,
         nbp.IgnorePattern,
         ClearMetadataPreprocessor,
         nbp.LimitOutput,
         nbp.SaveAutoGrades,
         nbp.AssignLatePenalties,
-        nbp.CheckCellMetadata,
+        FastCheckCellMetadata,
         SanitizeGradedNotebook,
     ]
     # Lazy appends to nbgrader's own list (GetGrades, ...), which must stay.

@@ -4,9 +4,9 @@
 itself (a locked gradebook, a kernel that cannot start). Here each trainee is one job of
 :func:`.parallel.autograde_jobs`: a locked gradebook is waited for and tried again, a failure is
 reported with the trainee's name, and every other trainee is still graded. The command says
-whether graded kernels are sandboxed, lists any test cell that failed with an error (a broken
-hidden test, never the trainee's answer), and exits 1 when any submission could not be graded or
-any such error occurred.
+which path grading takes (in the grading process, or a sandboxed kernel per notebook), lists any
+test cell that failed with an error (a broken hidden test, never the trainee's answer), and exits
+1 when any submission could not be graded or any such error occurred.
 """
 
 from __future__ import annotations
@@ -35,9 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     for trainee, lines in notes.items():
         for line in lines:
             print(f"{trainee}: {line}")
-    from ..sandbox import status
+    from ..nbgrader_execute import status
+    from .parallel import load_config
 
-    print(status())
+    configured = load_config(course).GradingExecute.get("grading_path", "")
+    print(status(configured))  # the path grading takes ($IPT_GRADING_PATH); the sandbox on the kernel path
     submitted = course / "submitted"
     trainees = sorted(p.parent.name for p in submitted.glob(f"*/{args.assignment}") if p.is_dir())
     outcomes = autograde_jobs(course, [(args.assignment, t) for t in trainees], workers=args.workers)
