@@ -58,7 +58,7 @@ def bare_twin(source: Path, target: Path) -> None:
 def prepare(workdir: Path, assignments: list[str], trainees: int) -> tuple[Path, list[str]]:
     from ipt_widgets.instructor.cohort import answer_key, manual_answers, write_submission
     from ipt_widgets.instructor.cycle import prepare_course
-    from ipt_widgets.instructor.parallel import make_api
+    from ipt_widgets.instructor.nbgrader_api import make_api
 
     course = prepare_course(REPO, workdir)
     for aid in assignments:
@@ -81,7 +81,7 @@ def prepare(workdir: Path, assignments: list[str], trainees: int) -> tuple[Path,
 
 
 def overhead(course: Path, assignments: list[str], students: list[str]) -> None:
-    from ipt_widgets.instructor.parallel import make_api
+    from ipt_widgets.instructor.nbgrader_api import make_api
 
     api = make_api(course)
     api.autograde(f"bare_{assignments[0]}", students[0])  # nbgrader's own first-use costs, on neither side
@@ -137,7 +137,7 @@ UNPROTECTED = {
 
 
 def protections(course: Path, assignments: list[str], students: list[str]) -> None:
-    from ipt_widgets.instructor.parallel import make_api
+    from ipt_widgets.instructor.nbgrader_api import make_api
     from ipt_widgets.sandbox import status
     from ipt_widgets.submissions import tidy_assignment
 
