@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gradebook_rows as rows_io
-from .nbgrader_api import course_id, in_dir, load_config, make_api
+from .nbgrader_api import course_id, in_dir, load_config, make_api, scripts_on_path
 
 Files = dict[str, bytes]  # relative path -> content
 # A kernel that could not start says nothing about the submission: jupyter_client picks free
@@ -122,6 +122,7 @@ def _prepared(bundle: AssignmentBundle) -> tuple[Path, object]:
 
     from .warm import warm_embedding_cache
 
+    scripts_on_path()  # a new gradebook asks the `alembic` command for its version
     course = Path(tempfile.mkdtemp(prefix=f"ipt-grading-{bundle.assignment}-", dir=_scratch_root()))
     (course / "nbgrader_config.py").write_bytes(bundle.config)
     write_tree(course / "solutions" / bundle.assignment, bundle.source)
