@@ -251,7 +251,9 @@ def _submit_all(client, coordinator: Coordinator, jobs, task_fn, bundles, window
     from distributed import as_completed
 
     waiting, running, tag = iter(jobs), {}, uuid.uuid4().hex[:8]
-    queue = as_completed()
+    # Results are fetched as soon as they are done: one left on a worker that then dies is lost and
+    # Dask would grade it again.
+    queue = as_completed(with_results=True, raise_errors=False)
 
     def submit_next() -> None:
         for job in waiting:
@@ -268,11 +270,11 @@ def _submit_all(client, coordinator: Coordinator, jobs, task_fn, bundles, window
 
     for _ in range(window):
         submit_next()
-    for future in queue:
-        submit_next()  # before writing this result, so the worker is not left idle
+    for future, result in queue:
         job = running.pop(future.key)
-        if future.status == "finished":
-            coordinator.record(future.result())
-        else:
-            coordinator.failed(job, future.exception())
         future.release()
+        submit_next()
+        if isinstance(result, GradedSubmission):
+            coordinator.record(result)
+        else:  # an error comes as (type, exception, traceback); a cancelled task as the exception
+            coordinator.failed(job, result[1] if isinstance(result, tuple) else result)

@@ -97,7 +97,8 @@ def make_bundle(course: Path, assignment: str, rows: dict) -> AssignmentBundle:
     skip = ".responses.json"  # a saved answers file in solutions/ is never sent (nor released)
     source = {k: v for k, v in read_tree(course / "solutions" / assignment).items() if skip not in k}
     release = read_tree(course / "exercises" / assignment)
-    digest = hashlib.sha256(repr((assignment, config, sorted(source.items()), sorted(release.items()))).encode())
+    everything = (assignment, config, sorted(source.items()), sorted(release.items()), repr(rows))
+    digest = hashlib.sha256(repr(everything).encode())
     return AssignmentBundle(assignment, config, source, release, rows, digest.hexdigest()[:16])
 
 
