@@ -200,7 +200,7 @@ def scale(course: Path, assignments: list[str], students: list[str], sizes: list
     print(f"\nSerial against LocalCluster ({cores} workers), {len(assignments)} assignments; path: default")
     print(
         f"{'trainees':>8}{'tasks':>7}{'serial s':>10}{'cluster s':>11}{'start s':>9}{'speed-up':>10}"
-        f"{'s/task':>8}{'dask ms/task':>14}{'share':>7}"
+        f"{'s/task':>8}{'dask ms/task':>14}{'share':>7}{'coord ms/task':>15}"
     )
     for size in sizes:
         jobs = [(aid, sid) for aid in assignments for sid in students[:size]]
@@ -218,9 +218,11 @@ def scale(course: Path, assignments: list[str], students: list[str], sizes: list
         print(
             f"{size:>8}{len(jobs):>7}{serial_s:>10.1f}{cluster_s:>11.1f}{cluster.startup:>9.1f}"
             f"{serial_s / cluster_s:>9.2f}x{grading:>8.2f}{own * 1000:>14.0f}{own / (grading + own):>7.1%}"
+            f"{cluster.writing / len(jobs) * 1000:>15.0f}"
         )
     print("  goals: speed-up >= 1.8x on 2 cores for 64 trainees x 11 assignments; Dask's share <= 5% of a task")
     print("  dask ms/task: (workers x cluster time - grading - each worker's first-task set-up) / tasks")
+    print("  coord ms/task: the instructor's process reading each task's files and writing its result (one at a time)")
     with sqlite3.connect(course / "gradebook.db") as db:
         check = db.execute("PRAGMA integrity_check").fetchone()[0]
     print(f"Gradebook: integrity {check}.")

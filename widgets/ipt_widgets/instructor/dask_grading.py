@@ -54,6 +54,7 @@ class GradingRun:
     dashboard: str = ""
     startup: float = 0.0  # cluster start (or connection) and the assignments sent to it
     wall: float = 0.0  # from the first task sent to the last result written
+    writing: float = 0.0  # the coordinator's time reading tasks and writing results (its ceiling)
     paths: set[str] = field(default_factory=set)  # execution paths the tasks reported
 
 
@@ -104,13 +105,22 @@ class Coordinator:
     def task(self, job: Job) -> SubmissionTask:
         from nbgrader.api import Gradebook
 
+        started = time.perf_counter()
         assignment, student = job
         files = read_tree(self.course / "submitted" / student / assignment)
         with Gradebook(self.url, self.course_id) as gb:
             prior = prior_rows(gb, assignment, student)
+        self.run.writing += time.perf_counter() - started
         return SubmissionTask(assignment, student, files, prior)
 
     def record(self, result: GradedSubmission) -> None:
+        started = time.perf_counter()
+        try:
+            self._record(result)
+        finally:
+            self.run.writing += time.perf_counter() - started
+
+    def _record(self, result: GradedSubmission) -> None:
         job = (result.assignment, result.student)
         self.run.paths.add(result.path)
         if not result.ok:
