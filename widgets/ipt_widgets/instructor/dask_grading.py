@@ -231,29 +231,34 @@ def _dashboard(client) -> str:
 
 def _on_dask(coordinator: Coordinator, jobs: list[Job], task_fn, address, workers: int, log) -> GradingRun:
     import dask
+    import distributed  # noqa: F401  its defaults must be loaded before DASK_SETTINGS overrides them
 
-    run, started = coordinator.run, time.perf_counter()
     with dask.config.set(DASK_SETTINGS):
-        client, cluster = _start(address, workers)
-    try:
-        starts: Counter = Counter()
-        client.subscribe_topic(TOPIC, lambda event: starts.update([tuple(event[1]["job"])]))
-        run.where = address or f"LocalCluster, {workers} single-threaded worker processes"
-        run.dashboard = _dashboard(client)
-        log(f"Grading on {run.where}" + (f"; dashboard: {run.dashboard}" if run.dashboard else ""))
-        assignments = list(dict.fromkeys(aid for aid, _ in jobs))
-        bundles = {aid: client.scatter(coordinator.bundle(aid), broadcast=True, hash=False) for aid in assignments}
-        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
-        run.startup = time.perf_counter() - started
         started = time.perf_counter()
-        _submit_all(client, coordinator, jobs, task_fn, bundles, window=max(2, 2 * (threads or workers)))
-        run.retried = {job for job, n in starts.items() if n > 1}
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        client, cluster = _start(address, workers)
+        try:
+            _grade_on(client, coordinator, jobs, task_fn, address or f"LocalCluster, {workers} workers", started, log)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    return coordinator.run
+
+
+def _grade_on(client, coordinator: Coordinator, jobs: list[Job], task_fn, where: str, started: float, log) -> None:
+    run = coordinator.run
+    starts: Counter = Counter()
+    client.subscribe_topic(TOPIC, lambda event: starts.update([tuple(event[1]["job"])]))
+    run.where, run.dashboard = where, _dashboard(client)
+    log(f"Grading on {run.where}" + (f"; dashboard: {run.dashboard}" if run.dashboard else ""))
+    assignments = list(dict.fromkeys(aid for aid, _ in jobs))
+    bundles = {aid: client.scatter(coordinator.bundle(aid), broadcast=True, hash=False) for aid in assignments}
+    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    run.startup = time.perf_counter() - started
+    started = time.perf_counter()
+    _submit_all(client, coordinator, jobs, task_fn, bundles, window=max(2, 2 * (threads or 1)))
     run.wall = time.perf_counter() - started
-    return run
+    run.retried = {job for job, n in starts.items() if n > 1}
 
 
 def _submit_all(client, coordinator: Coordinator, jobs, task_fn, bundles, window: int) -> None:
