@@ -114,7 +114,8 @@ def test_a_locked_gradebook_is_waited_for(course):
     holder.execute("BEGIN EXCLUSIVE")
     release = threading.Timer(1.0, holder.rollback)
     release.start()
-    gradebook_rows.write_patiently(url, COURSE_ID, "a1", "s1", rows)
+    with Gradebook(gradebook_rows.patient_url(url), COURSE_ID) as gb:
+        gradebook_rows.write_patiently(gb, "a1", "s1", rows)
     release.join()
     with Gradebook(url, COURSE_ID) as gb:
         assert gb.find_submission("a1", "s1").score == 2.0

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gradebook_rows import assignment_rows, prior_rows, write_patiently
+from .gradebook_rows import assignment_rows, patient_url, prior_rows, write_patiently
 from .grading_task import GradedSubmission, SubmissionTask, grade_submission, make_bundle, read_tree, write_tree
 from .nbgrader_api import course_db_url, course_id, load_config
 
@@ -85,7 +85,7 @@ class Coordinator:
     def __init__(self, course: Path, db_url: str | None, total: int, progress, bar: bool):
         self.course, self.url = course, db_url or course_db_url(course)
         self.course_id = course_id(load_config(course))
-        self.run, self.progress, self._bundles = GradingRun(), progress, {}
+        self.run, self.progress, self._bundles, self._gradebook = GradingRun(), progress, {}, None
         self.bar = None
         if bar:
             from tqdm import tqdm
@@ -93,23 +93,27 @@ class Coordinator:
             self.bar = tqdm(total=total, desc="grading", unit="submission", file=sys.stdout, dynamic_ncols=True)
         self.total = total
 
-    def bundle(self, assignment: str):
-        if assignment not in self._bundles:
+    @property
+    def gradebook(self):
+        """The course gradebook, opened once for the whole run (this process is its only writer)."""
+        if self._gradebook is None:
             from nbgrader.api import Gradebook
 
-            with Gradebook(self.url, self.course_id) as gb:
-                rows = assignment_rows(gb, assignment)
+            self._gradebook = Gradebook(patient_url(self.url), self.course_id)
+        return self._gradebook
+
+    def bundle(self, assignment: str):
+        if assignment not in self._bundles:
+            rows = assignment_rows(self.gradebook, assignment)
             self._bundles[assignment] = make_bundle(self.course, assignment, rows)
         return self._bundles[assignment]
 
     def task(self, job: Job) -> SubmissionTask:
-        from nbgrader.api import Gradebook
-
         started = time.perf_counter()
         assignment, student = job
         files = read_tree(self.course / "submitted" / student / assignment)
-        with Gradebook(self.url, self.course_id) as gb:
-            prior = prior_rows(gb, assignment, student)
+        prior = prior_rows(self.gradebook, assignment, student)
+        self.gradebook.db.commit()  # ends the read: no lock is held while the task runs
         self.run.writing += time.perf_counter() - started
         return SubmissionTask(assignment, student, files, prior)
 
@@ -129,7 +133,7 @@ class Coordinator:
             folder = self.course / "autograded" / result.student / result.assignment
             shutil.rmtree(folder, ignore_errors=True)
             write_tree(folder, result.files)
-            write_patiently(self.url, self.course_id, result.assignment, result.student, result.rows)
+            write_patiently(self.gradebook, result.assignment, result.student, result.rows)
         except Exception as exc:
             return self._done(job, False, f"graded, but not written to the course: {type(exc).__name__}: {exc}")
         self.run.timings.append({"job": job, **result.seconds, "where": result.where})
@@ -151,6 +155,8 @@ class Coordinator:
             self.bar.update()
 
     def close(self) -> None:
+        if self._gradebook is not None:
+            self._gradebook.close()
         if self.bar is not None:
             self.bar.close()
 

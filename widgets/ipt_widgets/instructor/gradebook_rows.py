@@ -113,18 +113,21 @@ def write_graded(gb, assignment: str, student: str, rows: Rows) -> None:
 LOCKED = "database is locked"
 
 
-def write_patiently(url: str, course: str, assignment: str, student: str, rows: Rows, attempts: int = 4) -> None:
-    """:func:`write_graded`, waiting for a gradebook that another writer holds (a backup, a stray lock)."""
-    from nbgrader.api import Gradebook
-
+def patient_url(url: str) -> str:
+    """A SQLite URL that waits up to 30 s for another writer's lock (other URLs unchanged)."""
     if url.startswith("sqlite:") and "timeout=" not in url:
-        url = f"{url}{'&' if '?' in url else '?'}timeout=30"
+        return f"{url}{'&' if '?' in url else '?'}timeout=30"
+    return url
+
+
+def write_patiently(gb, assignment: str, student: str, rows: Rows, attempts: int = 4) -> None:
+    """:func:`write_graded`, waiting for a gradebook that another writer holds (a backup, a stray lock)."""
     for attempt in range(1, attempts + 1):
         try:
-            with Gradebook(url, course) as gb:
-                write_graded(gb, assignment, student, rows)
+            write_graded(gb, assignment, student, rows)
             return
         except Exception as exc:
+            gb.db.rollback()
             if LOCKED not in str(exc) or attempt == attempts:
                 raise
             time.sleep(2 * attempt)

@@ -167,8 +167,9 @@ def grade_submission(task: SubmissionTask, bundle: AssignmentBundle) -> GradedSu
             write_tree(submitted / task.assignment, task.files)
             shutil.copyfile(course / "template.db", db)
             url, cid = f"sqlite:///{db}", api.coursedir.course_id
-            with Gradebook(url, cid) as gb:
-                rows_io.seed_prior(gb, task.assignment, task.student, task.prior or {})
+            if (task.prior or {}).get("extension") is not None or (task.prior or {}).get("manual"):
+                with Gradebook(url, cid) as gb:
+                    rows_io.seed_prior(gb, task.assignment, task.student, task.prior)
             with in_dir(course):
                 graded_at = time.perf_counter()
                 out.ok, out.error = _autograde(api, task)
