@@ -10,7 +10,10 @@ coordinator, the only writer, copies that into the course gradebook (SQLite or P
 
 from __future__ import annotations
 
+import contextlib
 import time
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 Rows = dict[str, Any]
@@ -20,6 +23,14 @@ CELL_KINDS = {
     "task_cells": ("update_or_create_task_cell", ("max_score", "cell_type")),
     "source_cells": ("update_or_create_source_cell", ("cell_type", "locked", "source", "checksum")),
 }
+
+
+@contextlib.contextmanager
+def quiet_submissions() -> Iterator[None]:
+    """Without SQLAlchemy's warning about nbgrader's new submission rows (harmless, one per trainee)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Object of type <Submitted")
+        yield
 
 
 def assignment_rows(gb, assignment: str) -> Rows:
@@ -97,7 +108,8 @@ def write_graded(gb, assignment: str, student: str, rows: Rows) -> None:
     except MissingEntry:
         gb.add_student(student)
     extra = {"timestamp": rows["timestamp"]} if rows.get("timestamp") else {}
-    sub = gb.update_or_create_submission(assignment, student, **extra)
+    with quiet_submissions():
+        sub = gb.update_or_create_submission(assignment, student, **extra)
     for nb in sub.notebooks:
         graded = rows["notebooks"].get(nb.name)
         if graded is None:

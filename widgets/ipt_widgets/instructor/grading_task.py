@@ -170,7 +170,7 @@ def grade_submission(task: SubmissionTask, bundle: AssignmentBundle) -> GradedSu
             if (task.prior or {}).get("extension") is not None or (task.prior or {}).get("manual"):
                 with Gradebook(url, cid) as gb:
                     rows_io.seed_prior(gb, task.assignment, task.student, task.prior)
-            with in_dir(course):
+            with in_dir(course), rows_io.quiet_submissions():
                 graded_at = time.perf_counter()
                 out.ok, out.error = _autograde(api, task)
                 out.seconds["grading"] = time.perf_counter() - graded_at
