@@ -83,11 +83,12 @@ exercises: $(STAMP)
 	for dir in solutions/*/; do $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force || exit 1; done
 
 ## Rebuild the cohort's submissions from the release plus each trainee's answers (no trainee code
-## is run), then autograde each trainee in a sandboxed kernel; one bad submission never stops the rest:
-## make autograde ASSIGNMENT=m01_problem_areas
+## is run), then autograde each trainee as one Dask task (a LocalCluster of one worker per core, or the running
+## cluster SCHEDULER= names); one bad submission never stops the rest:
+## make autograde ASSIGNMENT=m01_problem_areas [SCHEDULER=tcp://host:8786]
 autograde: $(STAMP) sandbox-deps
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<id>"; exit 2; }
-	$(BIN)/python -m ipt_widgets.instructor.autograde "$(ASSIGNMENT)" --workers $(WORKERS)
+	$(BIN)/python -m ipt_widgets.instructor.autograde "$(ASSIGNMENT)" --workers $(WORKERS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 ## Rehearse the whole instructor cycle on a synthetic cohort in build/cohort (never the real gradebook):
 ## make cohort-cycle SIZE=40 [ASSIGNMENTS=m01_problem_areas,m10_capstone] [WORKERS=2]
@@ -95,7 +96,7 @@ SIZE ?= 40
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 cohort-cycle: $(STAMP)
 	$(BIN)/python -m ipt_widgets.instructor.cycle --size $(SIZE) --workers $(WORKERS) \
-	  --workdir build/cohort $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS))
+	  --workdir build/cohort $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 ## The competency report of this course's gradebook, into reports/competency/ (git-ignored).
 report: $(STAMP)
@@ -110,10 +111,12 @@ benchmark-free-text: $(STAMP)
 benchmark-line-coder: $(STAMP)
 	$(BIN)/python tests/line_coder/benchmark.py
 
-## Grading cost of the course against bare notebooks, and serial against parallel grading.
+## Per-notebook grading cost (bare nbgrader, kernel path, in-process path), the protections' cost, and
+## serial against LocalCluster grading for each cohort size in SCALE, with Dask's own cost per task.
 TRAINEES ?= 16
+SCALE ?= 16,64
 benchmark-grading: $(STAMP)
-	$(BIN)/python tests/benchmarks/grading_speed.py --trainees $(TRAINEES) $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS))
+	$(BIN)/python tests/benchmarks/grading_speed.py --trainees $(TRAINEES) --scale $(SCALE) $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS))
 
 ## The gradebook on a throw-away PostgreSQL server (installed with apt-get when run as root).
 test-postgres: $(STAMP)

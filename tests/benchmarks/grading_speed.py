@@ -1,40 +1,40 @@
-"""Grading speed: `make benchmark-grading [TRAINEES=16]`. Prints figures; asserts nothing.
+"""Grading speed: `make benchmark-grading [TRAINEES=16] [SCALE=16,64]`. Prints figures; asserts nothing.
 
-1. **Overhead of the course.** Every assignment is autograded for a cohort of strong trainees, and
-   so is a *bare* twin of each assignment: the same cells (markdown, answer and test cells, same
-   points) holding trivial code, so nbgrader does the same work without the course's widgets,
-   answer files and scoring. Course and bare notebooks are graded turn about, trainee by trainee,
-   in one nbgrader process, so drift and warm-up fall on both alike. The ratio of the two
-   per-notebook costs is what the course adds to nbgrader's own cost (goal: at most 1.15). The
-   embedding cache starts empty, so the first free-text kernel's extra work is counted.
+1. **Per notebook: bare nbgrader, the course on the kernel path, the course in-process.** Every
+   assignment is autograded for a cohort of strong trainees three ways, turn about, trainee by
+   trainee, in one process: a *bare* twin (the same cells and points holding trivial code, so
+   nbgrader does its own work and nothing of the course's), the course with
+   ``IPT_GRADING_PATH=kernel`` (a sandboxed kernel per notebook) and with
+   ``IPT_GRADING_PATH=inprocess`` (the test cells run in the grading process). The embedding
+   cache starts empty, so the first free-text item's extra work is counted.
 2. **Cost of the protections.** The same cohort graded the way the course grades (every
    submission rebuilt from the release first, the notebook rebuilt again inside autograde, the
    partial-credit guard, each kernel in the bubblewrap sandbox) and the way it graded before
    those protections existed (nbgrader's default steps, an unsandboxed kernel, no rebuild), turn
    about, in one process. The rebuild step's own time is counted on the protected side (goal:
    at most 1.15).
-3. **Parallel grading.** One cohort's (assignment, trainee) jobs graded serially (in-process, as
-   `make cohort-cycle WORKERS=1` does) and with one worker per core (each into its own copy of
-   the SQLite gradebook, copied into the course gradebook as it goes), turn about, ``--rounds``
-   times: the speed-up, then the gradebook's integrity.
+3. **Scale.** For each cohort size of ``--scale``, every (assignment, trainee) job graded serially
+   (one process, the same task as a Dask worker runs) and on a LocalCluster of one worker per
+   core: wall times (the cluster's including its start), the speed-up, and Dask's own cost per
+   task (the workers' time not spent in nbgrader's autograde, less each worker's one-off set-up).
 
-    python tests/benchmarks/grading_speed.py [--trainees N] [--assignments a,b] [--rounds R] [--workdir DIR]
+    python tests/benchmarks/grading_speed.py [--trainees N] [--scale 16,64] [--assignments a,b] [--workdir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
-import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PARALLEL_ASSIGNMENTS = ["m01_problem_areas", "m04_role_disputes", "m07_techniques"]  # one of each kind
 
 
 def bare_twin(source: Path, target: Path) -> None:
@@ -58,7 +58,7 @@ def bare_twin(source: Path, target: Path) -> None:
 def prepare(workdir: Path, assignments: list[str], trainees: int) -> tuple[Path, list[str]]:
     from ipt_widgets.instructor.cohort import answer_key, manual_answers, write_submission
     from ipt_widgets.instructor.cycle import prepare_course
-    from ipt_widgets.instructor.parallel import make_api
+    from ipt_widgets.instructor.nbgrader_api import make_api
 
     course = prepare_course(REPO, workdir)
     for aid in assignments:
@@ -80,35 +80,61 @@ def prepare(workdir: Path, assignments: list[str], trainees: int) -> tuple[Path,
     return course, students
 
 
-def overhead(course: Path, assignments: list[str], students: list[str]) -> None:
-    from ipt_widgets.instructor.parallel import make_api
+PATH_ENV = "IPT_GRADING_PATH"  # kernel | inprocess: how the course's test cells are executed
 
-    api = make_api(course)
-    api.autograde(f"bare_{assignments[0]}", students[0])  # nbgrader's own first-use costs, on neither side
 
-    def timed(assignment: str, student: str) -> float:
-        started = time.perf_counter()
-        result = api.autograde(assignment, student)
+@contextlib.contextmanager
+def grading_path(path: str | None) -> Iterator[None]:
+    """Grade with ``IPT_GRADING_PATH=path`` (unset for ``None``), restoring the setting after."""
+    before = os.environ.pop(PATH_ENV, None)
+    if path:
+        os.environ[PATH_ENV] = path
+    try:
+        yield
+    finally:
+        os.environ.pop(PATH_ENV, None)
+        if before is not None:
+            os.environ[PATH_ENV] = before
+
+
+def per_notebook(course: Path, assignments: list[str], students: list[str]) -> None:
+    """Bare nbgrader, the course on the kernel path and the course in-process, per notebook, turn about."""
+    from ipt_widgets.instructor.nbgrader_api import make_api
+
+    apis = {}
+    for column, path in COLUMNS.items():
+        with grading_path(path):  # the path may be read when nbgrader's configuration is loaded
+            apis[column] = make_api(course)
+            apis[column].autograde(f"bare_{assignments[0]}", students[0])  # first-use costs, on no side
+
+    def timed(column: str, assignment: str, student: str) -> float:
+        with grading_path(COLUMNS[column]):
+            started = time.perf_counter()
+            result = apis[column].autograde(assignment if column != "bare" else f"bare_{assignment}", student)
         if not result["success"]:
-            raise RuntimeError(f"{assignment}/{student}: {result['error'][-800:]}")
+            raise RuntimeError(f"{column} {assignment}/{student}: {result['error'][-800:]}")
         return time.perf_counter() - started
 
-    total_course = total_bare = 0.0
-    print(f"\n{'assignment':<28}{'course s/nb':>12}{'bare s/nb':>11}{'ratio':>8}")
+    totals = dict.fromkeys(COLUMNS, 0.0)
+    header = f"{'bare s/nb':>10}{'kernel s/nb':>12}{'in-proc s/nb':>13}{'kernel/bare':>12}{'in-proc/bare':>13}"
+    print(f"\n{'assignment':<28}{header}")
     for aid in assignments:
-        course_times, bare_times = [], []
-        for n, student in enumerate(students):  # turn about; who goes first alternates
-            pair = [(aid, course_times), (f"bare_{aid}", bare_times)]
-            for name, times in pair if n % 2 == 0 else pair[::-1]:
-                times.append(timed(name, student))
-        c, b = sum(course_times), sum(bare_times)
-        total_course, total_bare = total_course + c, total_bare + b
-        print(f"{aid:<28}{c / len(students):>12.2f}{b / len(students):>11.2f}{c / b:>8.2f}")
+        times = dict.fromkeys(COLUMNS, 0.0)
+        for n, student in enumerate(students):  # turn about; who goes first rotates
+            order = list(COLUMNS)[n % 3 :] + list(COLUMNS)[: n % 3]
+            for column in order:
+                times[column] += timed(column, aid, student)
+        for column in COLUMNS:
+            totals[column] += times[column]
+        b, k, i = (times[c] / len(students) for c in COLUMNS)
+        print(f"{aid:<28}{b:>10.2f}{k:>12.2f}{i:>13.2f}{k / b:>12.2f}{i / b:>13.2f}")
     n = len(students) * len(assignments)
-    print(
-        f"{'all':<28}{total_course / n:>12.2f}{total_bare / n:>11.2f}{total_course / total_bare:>8.2f}"
-        f"   <- course / bare per-notebook cost (goal <= 1.15)"
-    )
+    b, k, i = (totals[c] / n for c in COLUMNS)
+    print(f"{'all':<28}{b:>10.2f}{k:>12.2f}{i:>13.2f}{k / b:>12.2f}{i / b:>13.2f}")
+    print("  goals: in-process / bare <= 0.35 overall and <= 0.5 on every assignment")
+
+
+COLUMNS = {"bare": None, "kernel": "kernel", "inprocess": "inprocess"}
 
 
 NBGRADER_SANITIZE = [
@@ -137,7 +163,7 @@ UNPROTECTED = {
 
 
 def protections(course: Path, assignments: list[str], students: list[str]) -> None:
-    from ipt_widgets.instructor.parallel import make_api
+    from ipt_widgets.instructor.nbgrader_api import make_api
     from ipt_widgets.sandbox import status
     from ipt_widgets.submissions import tidy_assignment
 
@@ -166,45 +192,64 @@ def protections(course: Path, assignments: list[str], students: list[str]) -> No
     print(f"{'all':<28}{p:>15.2f}{u:>13.2f}{p / u:>8.2f}   <- with the protections / before them (goal <= 1.15)")
 
 
-def parallel(course: Path, assignments: list[str], students: list[str], rounds: int) -> None:
-    from ipt_widgets.instructor.parallel import autograde_jobs
+def scale(course: Path, assignments: list[str], students: list[str], sizes: list[int]) -> None:
+    """Serial (one process) against a LocalCluster of one worker per core, and Dask's own cost per task."""
+    from ipt_widgets.instructor.dask_grading import grade_jobs
 
     cores = os.cpu_count() or 1
-    jobs = [(aid, sid) for aid in assignments for sid in students]
-
-    def timed(workers: int) -> float:
+    print(f"\nSerial against LocalCluster ({cores} workers), {len(assignments)} assignments; path: default")
+    print(
+        f"{'trainees':>8}{'tasks':>7}{'serial s':>10}{'cluster s':>11}{'start s':>9}{'set-up s':>10}{'speed-up':>10}"
+        f"{'s/task':>8}{'dask ms/task':>14}{'share':>7}{'coord ms/task':>15}"
+    )
+    for size in sizes:
+        jobs = [(aid, sid) for aid in assignments for sid in students[:size]]
         started = time.perf_counter()
-        results = autograde_jobs(course, jobs, workers)
-        seconds = time.perf_counter() - started
-        failed = [job for job, (ok, _) in results.items() if not ok]
-        if failed:  # shown, not fatal: the figures of the other rounds still stand
-            print(f"  {len(failed)} of {len(jobs)} jobs not graded with {workers} worker(s): {failed}")
-            print("  " + results[failed[0]][1][-800:].replace("\n", "\n  "))
-        return seconds
-
-    print(f"\nParallel grading of {len(students)} trainees x {len(assignments)} assignments on {cores} cores")
-    print(f"{'round':<8}{'serial s':>10}{f'{cores} workers s':>14}{'speed-up':>10}")
-    speedups = []
-    for r in range(1, rounds + 1):
-        serial, par = timed(1), timed(cores)
-        speedups.append(serial / par)
-        print(f"{r:<8}{serial:>10.1f}{par:>14.1f}{serial / par:>9.2f}x")
-    print(f"{'median':<32}{statistics.median(speedups):>9.2f}x   <- serial / parallel (goal >= 1.8x)")
+        serial = grade_jobs(course, jobs, workers=1, log=lambda line: None)
+        serial_s = time.perf_counter() - started
+        started = time.perf_counter()
+        cluster = grade_jobs(course, jobs, workers=cores, log=lambda line: None)
+        cluster_s = time.perf_counter() - started
+        for run in (serial, cluster):
+            failed = [job for job, (ok, _) in run.outcomes.items() if not ok]
+            if failed:  # shown, not fatal: the other figures still stand
+                print(f"  {len(failed)} of {len(jobs)} not graded ({run.where}): {run.outcomes[failed[0]][1][-300:]}")
+        grading, own, setup = dask_overhead(cluster, cores)
+        print(
+            f"{size:>8}{len(jobs):>7}{serial_s:>10.1f}{cluster_s:>11.1f}{cluster.startup:>9.1f}{setup:>10.1f}"
+            f"{serial_s / cluster_s:>9.2f}x{grading:>8.2f}{own * 1000:>14.0f}{own / (grading + own):>7.1%}"
+            f"{cluster.writing / len(jobs) * 1000:>15.0f}"
+        )
+    print("  goals: speed-up >= 1.8x on 2 cores for 64 trainees x 11 assignments; Dask's share <= 5% of a task")
+    print("  start: the cluster's start; set-up: each worker's first task of each assignment, less its grading")
+    print("  dask ms/task: (workers x cluster time - grading - set-up) / tasks, which counts the idle tail too")
+    print("  coord ms/task: the instructor's process reading each task's files and writing its result (one at a time)")
     with sqlite3.connect(course / "gradebook.db") as db:
         check = db.execute("PRAGMA integrity_check").fetchone()[0]
-        rows = db.execute(
-            f"SELECT count(*) FROM submitted_assignment JOIN assignment ON assignment.id = assignment_id"
-            f" WHERE assignment.name IN ({','.join('?' * len(assignments))})",
-            assignments,
-        ).fetchone()[0]
-    print(f"Gradebook: integrity {check}; {rows} submissions of {len(jobs)} expected.")
+    print(f"Gradebook: integrity {check}.")
+
+
+def dask_overhead(run, workers: int) -> tuple[float, float, float]:
+    """Mean grading seconds per task, Dask's own seconds per task, and the workers' one-off set-up.
+
+    Set-up is each worker's first task of each assignment: it builds that assignment's scratch
+    course and gradebook, loads nbgrader and warms the scorers (a serial run pays it once).
+    """
+    tasks = len(run.timings) or 1
+    grading = sum(t.get("grading", 0.0) for t in run.timings)
+    first: dict[tuple, dict] = {}
+    for t in run.timings:
+        first.setdefault((t["where"], t["job"][0]), t)
+    setup = sum(t["task"] - t.get("grading", 0.0) for t in first.values())
+    return grading / tasks, max(0.0, workers * run.wall - grading - setup) / tasks, setup
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trainees", type=int, default=16)
     parser.add_argument("--assignments", default="", help="comma-separated (default: all)")
-    parser.add_argument("--rounds", type=int, default=2, help="serial/parallel pairs to time")
+    parser.add_argument("--scale", default="16,64", help="cohort sizes graded serially and on a LocalCluster")
+    parser.add_argument("--sections", default="per-notebook,protections,scale", help="which figures to print")
     parser.add_argument("--workdir", type=Path, default=REPO / "build" / "benchmark-grading")
     args = parser.parse_args(argv)
     all_ids = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir())
@@ -212,16 +257,21 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     os.environ["IPT_EMBEDDING_CACHE"] = str(workdir / "embedding-cache")  # starts empty
-    print(f"Preparing {len(assignments)} assignments and their bare twins for {args.trainees} trainees...")
-    course, students = prepare(workdir / "course", assignments, args.trainees)
+    sizes = [int(n) for n in args.scale.split(",") if n.strip()]
+    print(f"Preparing {len(assignments)} assignments and their bare twins for {max([args.trainees, *sizes])} trainees")
+    course, students = prepare(workdir / "course", assignments, max([args.trainees, *sizes]))
     from ipt_widgets.instructor.warm import warm_embedding_cache
 
     started = time.perf_counter()
     warmed = warm_embedding_cache(course, assignments)  # as every grading run does first
     print(f"Embedding cache filled for {warmed} free-text references in {time.perf_counter() - started:.1f} s")
-    overhead(course, assignments, students)
-    protections(course, assignments, students)
-    parallel(course, [a for a in PARALLEL_ASSIGNMENTS if a in assignments] or assignments[:3], students, args.rounds)
+    sections = set(args.sections.split(","))
+    if "per-notebook" in sections:
+        per_notebook(course, assignments, students[: args.trainees])
+    if "protections" in sections:
+        protections(course, assignments, students[: args.trainees])
+    if "scale" in sections:
+        scale(course, assignments, students, sizes)
     return 0
 
 

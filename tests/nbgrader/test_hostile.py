@@ -293,7 +293,8 @@ def test_links_planted_in_the_exchange_are_never_followed(tmp_path):
     import shutil
 
     from ipt_widgets.instructor.cycle import _as_trainee
-    from ipt_widgets.instructor.parallel import _in_dir, make_api
+    from ipt_widgets.instructor.nbgrader_api import in_dir as _in_dir
+    from ipt_widgets.instructor.nbgrader_api import make_api
     from ipt_widgets.submissions import tidy_assignment
 
     course = make_course_copy(tmp_path / "course")

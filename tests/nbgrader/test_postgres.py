@@ -190,17 +190,17 @@ def test_two_graders_write_to_one_gradebook_at_once(pg_course, postgres_url):
 
 
 @pytest.mark.filterwarnings("ignore:Object of type <Submitted:sqlalchemy.exc.SAWarning")
-def test_parallel_graders_share_the_postgres_gradebook(pg_course, postgres_url, alembic_on_path):
-    """autograde_jobs with two graders (this process and a spawned one) writing to one database."""
-    from ipt_widgets.instructor.parallel import autograde_jobs
+def test_dask_grading_writes_the_postgres_gradebook(pg_course, postgres_url, alembic_on_path):
+    """Two Dask workers grade; the coordinator alone writes their results into PostgreSQL."""
+    from ipt_widgets.instructor.dask_grading import grade_jobs
 
     _, answers, expected = expected_trainees()
     cohort = {"pool_perfect": "perfect", "pool_partial": "partial", "pool_blank": "blank", "pool_perfect2": "perfect"}
     for student, kind in cohort.items():
         submit(pg_course, student, ASSIGNMENT, answers[kind])
-    results = autograde_jobs(pg_course, [(ASSIGNMENT, s) for s in cohort], 2, db_url=postgres_url)
-    assert all(ok for ok, _ in results.values()), results
-    assert not (pg_course / ".grading-shards").exists(), "PostgreSQL takes concurrent writers: no shards"
+    run = grade_jobs(pg_course, [(ASSIGNMENT, s) for s in cohort], workers=2, db_url=postgres_url)
+    assert all(ok for ok, _ in run.outcomes.values()), run.outcomes
+    assert run.where.startswith("LocalCluster")
     with Gradebook(postgres_url, course_id=COURSE_ID) as gb:
         for student, kind in cohort.items():
             assert gb.find_submission(ASSIGNMENT, student).score == pytest.approx(expected[kind], abs=1e-6)

@@ -29,7 +29,8 @@ WHEN = "2026-11-30 10:00:00.000000 UTC"
 @pytest.fixture(scope="module")
 def exchange_course(tmp_path_factory):
     from ipt_widgets.instructor.cycle import _as_trainee
-    from ipt_widgets.instructor.parallel import _in_dir, make_api
+    from ipt_widgets.instructor.nbgrader_api import in_dir as _in_dir
+    from ipt_widgets.instructor.nbgrader_api import make_api
 
     root = tmp_path_factory.mktemp("red")
     course = make_course_copy(root / "course")

@@ -5,7 +5,7 @@ In a scratch copy of the course (never the real gradebook), with nbgrader's own 
 1. generate every assignment from solutions/ and release it to the exchange;
 2. trainees fetch it; half submit through the exchange (then ``collect``), half through an LMS:
    their files arrive as a Canvas-style download that ``zip_collect`` unpacks;
-3. tidy the submissions (renamed, missing or unreadable notebooks) and autograde, in parallel;
+3. tidy the submissions (renamed, missing or unreadable notebooks) and autograde them on Dask;
 4. review the free text as formgrader does: score the manually graded answers and confirm or
    override the scorer's marks (through nbgrader's gradebook API, what formgrader's buttons call);
 5. generate feedback, release it, and fetch it as a trainee;
@@ -38,7 +38,7 @@ def _bar(total: int, desc: str):
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    from .parallel import scripts_on_path
+    from .nbgrader_api import scripts_on_path
 
     scripts_on_path()  # nbgrader runs `alembic` from PATH
     run = subprocess.run(
@@ -74,12 +74,19 @@ def roster(size: int) -> list[tuple[str, str, str]]:
 
 
 def run_cycle(
-    source: Path, workdir: Path, size: int, assignments: list[str] | None, workers: int, db_url: str | None = None
+    source: Path,
+    workdir: Path,
+    size: int,
+    assignments: list[str] | None,
+    workers: int,
+    db_url: str | None = None,
+    scheduler: str | None = None,
 ) -> dict:
     """Run the whole cycle; return a summary (used by the tests and printed by main)."""
     from nbgrader.api import Gradebook
 
-    from .parallel import autograde_jobs, make_api
+    from .dask_grading import grade_jobs
+    from .nbgrader_api import make_api
     from .report import main as report_main
 
     started = time.perf_counter()
@@ -147,9 +154,12 @@ def run_cycle(
             submitted = sorted(p.name for p in (course / "submitted").iterdir() if (p / aid).is_dir())
             jobs += [(aid, sid) for sid in submitted]
             bar.update(size - len(submitted))
-        # One pool of workers for every assignment: nbgrader starts once per worker, not per assignment.
-        results = autograde_jobs(course, jobs, workers, db_url=db_url, progress=lambda job, ok: bar.update())
-        for (aid, sid), (ok, error) in results.items():
+        # One cluster for every assignment: nbgrader starts once per worker, not per assignment.
+        run = grade_jobs(
+            course, jobs, workers=workers, scheduler=scheduler, db_url=db_url, progress=lambda job, ok: bar.update()
+        )
+        summary["grading"] = {"where": run.where, "retried": sorted(run.retried), "paths": sorted(run.paths)}
+        for (aid, sid), (ok, error) in run.outcomes.items():
             if not ok:
                 summary["failed"][f"{sid}/{aid}"] = error[-500:]
 
@@ -194,7 +204,7 @@ def _as_trainee(action: str, course: Path, home: Path, aid: str, sid: str) -> No
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import ExchangeFetchFeedback, ExchangeSubmit
 
-    from .parallel import load_config
+    from .nbgrader_api import load_config
 
     config = load_config(course)
     coursedir = CourseDirectory(config=config)
@@ -242,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="the course to copy (default: here)")
     parser.add_argument("--workdir", type=Path, default=Path("build/cohort"), help="scratch course folder")
     parser.add_argument("--db", default=None, help="gradebook URL (default: SQLite in the scratch course)")
+    parser.add_argument("--scheduler", default=None, help="a running Dask scheduler, e.g. tcp://host:8786")
     args = parser.parse_args(argv)
     if args.size < 1:
         parser.error("--size must be at least 1")
@@ -250,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (source / "nbgrader_config.py").is_file():
         print(f"{source}: no nbgrader_config.py here; pass --course", file=sys.stderr)
         return 2
-    summary = run_cycle(source, args.workdir.resolve(), args.size, assignments, args.workers, args.db)
+    summary = run_cycle(source, args.workdir.resolve(), args.size, assignments, args.workers, args.db, args.scheduler)
     print(
         f"\nCohort of {args.size} ({', '.join(PROFILES)}), {len(summary['assignments'])} assignments, "
         f"{summary['seconds']} s."

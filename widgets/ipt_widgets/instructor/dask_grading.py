@@ -1,0 +1,301 @@
+"""Grade a cohort on Dask: one task per (assignment, trainee), the instructor's process the only writer.
+
+Every (assignment, trainee) submission is one task (:func:`.grading_task.grade_submission`): it
+takes the trainee's files and what it needs of the assignment, and returns the graded notebooks
+and grade rows. Nothing is shared but what the tasks carry, so the workers may be this machine's
+cores (a ``LocalCluster``, started and closed here: one single-threaded worker process per core),
+a Kubernetes cluster (dask-kubernetes) or an HPC allocation (dask-jobqueue). This process, the
+coordinator, writes each result into the course (``autograded/``) and the course gradebook
+(SQLite or PostgreSQL) as it arrives: no other process ever writes the gradebook.
+
+Which cluster: ``scheduler`` (``--scheduler tcp://host:8786``), else ``$IPT_DASK_SCHEDULER``, else
+``c.DaskGrading.scheduler`` in ``nbgrader_config.py``, else a LocalCluster of ``workers``
+processes; ``workers=1`` without a scheduler grades in this process, through the same task.
+
+A worker that dies (killed, out of memory) loses only the task it was running: Dask runs that
+task again once elsewhere (``allowed-failures: 1``; set it on a scheduler you start yourself)
+and a second death reports it. A task that fails on its own is reported and never run again,
+and never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .gradebook_rows import assignment_rows, patient_url, prior_rows, write_patiently
+from .grading_task import GradedSubmission, SubmissionTask, grade_submission, make_bundle, read_tree, write_tree
+from .nbgrader_api import course_db_url, course_id, load_config
+
+Job = tuple[str, str]  # (assignment, student)
+Outcome = tuple[bool, str]  # (graded, why not)
+SCHEDULER_ENV = "IPT_DASK_SCHEDULER"
+TOPIC = "ipt-grading"  # each task announces its start on it: how retries are counted
+# One task at a time per single-threaded worker (none waits on a worker that may die), and a task
+# whose worker dies is run once more, then reported.
+DASK_SETTINGS = {"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}
+DIED = "the worker grading it died, and died again when it was retried"
+
+
+@dataclass
+class GradingRun:
+    outcomes: dict[Job, Outcome] = field(default_factory=dict)
+    retried: set[Job] = field(default_factory=set)  # started more than once (a worker died under it)
+    timings: list[dict] = field(default_factory=list)  # per graded task: seconds inside it, where
+    where: str = "this process"
+    dashboard: str = ""
+    startup: float = 0.0  # cluster start (or connection) and the assignments sent to it
+    wall: float = 0.0  # from the first task sent to the last result written
+    writing: float = 0.0  # the coordinator's time reading tasks and writing results (its ceiling)
+    paths: set[str] = field(default_factory=set)  # execution paths the tasks reported
+
+
+def scheduler_setting(course: Path, scheduler: str | None = None) -> str | None:
+    """The scheduler address to use, from the argument, the environment or the course's config."""
+    if scheduler:
+        return scheduler
+    if os.environ.get(SCHEDULER_ENV, "").strip():
+        return os.environ[SCHEDULER_ENV].strip()
+    value = load_config(course).get("DaskGrading", {}).get("scheduler")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def run_task(task_fn: Callable, task: SubmissionTask, bundle) -> GradedSubmission:
+    """What a Dask worker runs: announce the start (retries are counted from it), then grade."""
+    try:
+        from distributed import get_worker
+
+        get_worker().log_event(TOPIC, {"job": [task.assignment, task.student], "pid": os.getpid()})
+    except (ImportError, ValueError):  # not on a Dask worker
+        pass
+    return task_fn(task, bundle)
+
+
+class Coordinator:
+    """Reads what each task needs from the course, and writes each result back: the only writer."""
+
+    def __init__(self, course: Path, db_url: str | None, total: int, progress, bar: bool):
+        self.course, self.url = course, db_url or course_db_url(course)
+        self.course_id = course_id(load_config(course))
+        self.run, self.progress, self._bundles, self._gradebook = GradingRun(), progress, {}, None
+        self.bar = None
+        if bar:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="grading", unit="submission", file=sys.stdout, dynamic_ncols=True)
+        self.total = total
+
+    @property
+    def gradebook(self):
+        """The course gradebook, opened once for the whole run (this process is its only writer)."""
+        if self._gradebook is None:
+            from nbgrader.api import Gradebook
+
+            self._gradebook = Gradebook(patient_url(self.url), self.course_id)
+        return self._gradebook
+
+    def bundle(self, assignment: str):
+        if assignment not in self._bundles:
+            rows = assignment_rows(self.gradebook, assignment)
+            self._bundles[assignment] = make_bundle(self.course, assignment, rows)
+        return self._bundles[assignment]
+
+    def task(self, job: Job) -> SubmissionTask:
+        started = time.perf_counter()
+        assignment, student = job
+        files = read_tree(self.course / "submitted" / student / assignment)
+        prior = prior_rows(self.gradebook, assignment, student)
+        self.gradebook.db.commit()  # ends the read: no lock is held while the task runs
+        self.run.writing += time.perf_counter() - started
+        return SubmissionTask(assignment, student, files, prior)
+
+    def record(self, result: GradedSubmission) -> None:
+        started = time.perf_counter()
+        try:
+            self._record(result)
+        finally:
+            self.run.writing += time.perf_counter() - started
+
+    def _record(self, result: GradedSubmission) -> None:
+        job = (result.assignment, result.student)
+        self.run.paths.add(result.path)
+        if not result.ok:
+            return self._done(job, False, result.error or "not graded")
+        try:
+            folder = self.course / "autograded" / result.student / result.assignment
+            shutil.rmtree(folder, ignore_errors=True)
+            write_tree(folder, result.files)
+            write_patiently(self.gradebook, result.assignment, result.student, result.rows)
+        except Exception as exc:
+            return self._done(job, False, f"graded, but not written to the course: {type(exc).__name__}: {exc}")
+        self.run.timings.append({"job": job, **result.seconds, "where": result.where})
+        self._done(job, True, "")
+
+    def failed(self, job: Job, exc: BaseException) -> None:
+        from distributed import KilledWorker
+
+        self._done(job, False, DIED if isinstance(exc, KilledWorker) else f"{type(exc).__name__}: {exc}")
+
+    def _done(self, job: Job, ok: bool, error: str) -> None:
+        self.run.outcomes[job] = (ok, error)
+        if self.progress:
+            self.progress(job, ok)
+        if self.bar is not None:
+            failed = sum(not ok for ok, _ in self.run.outcomes.values())
+            done = len(self.run.outcomes)
+            self.bar.set_postfix(graded=done - failed, failed=failed, left=self.total - done, refresh=False)
+            self.bar.update()
+
+    def close(self) -> None:
+        if self._gradebook is not None:
+            self._gradebook.close()
+        if self.bar is not None:
+            self.bar.close()
+
+
+def grade_jobs(
+    course: Path,
+    jobs: Iterable[Job],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    db_url: str | None = None,
+    progress: Callable[[Job, bool], None] | None = None,
+    bar: bool = False,
+    task_fn: Callable = grade_submission,
+    log: Callable[[str], None] = print,
+) -> GradingRun:
+    """Grade every (assignment, student) job; the outcomes say which were graded and why not.
+
+    ``progress(job, ok)`` is called as each one is written; ``bar`` shows a progress bar (graded /
+    failed / left). Tests pass another ``task_fn`` (it must be importable on the workers).
+    """
+    course = Path(course).resolve()
+    jobs = list(dict.fromkeys(jobs))
+    coordinator = Coordinator(course, db_url, len(jobs), progress, bar)
+    address = scheduler_setting(course, scheduler)
+    workers = workers or os.cpu_count() or 1
+    try:
+        if not jobs:
+            return coordinator.run
+        if address is None and workers <= 1:
+            return _in_this_process(coordinator, jobs, task_fn)
+        return _on_dask(coordinator, jobs, task_fn, address, workers, log)
+    finally:
+        coordinator.close()
+
+
+def _in_this_process(coordinator: Coordinator, jobs: list[Job], task_fn: Callable) -> GradingRun:
+    started = time.perf_counter()
+    for job in jobs:
+        try:
+            result = run_task(task_fn, coordinator.task(job), coordinator.bundle(job[0]))
+        except Exception as exc:  # one bad submission must never stop the others
+            coordinator._done(job, False, f"{type(exc).__name__}: {exc}")
+            continue
+        coordinator.record(result)
+    coordinator.run.wall = time.perf_counter() - started
+    return coordinator.run
+
+
+def _start(address: str | None, workers: int):
+    """A client on the given scheduler, or on a LocalCluster started here (returned to close)."""
+    from distributed import Client, LocalCluster
+
+    if address:
+        return Client(address, timeout="120s"), None
+    try:
+        import bokeh  # noqa: F401  the dashboard needs it
+
+        dashboard = ":0"
+    except ImportError:
+        dashboard = None
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=dashboard,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster
+
+
+def _dashboard(client) -> str:
+    try:
+        return client.dashboard_link if "dashboard" in client.scheduler_info().get("services", {}) else ""
+    except Exception:
+        return ""
+
+
+def _on_dask(coordinator: Coordinator, jobs: list[Job], task_fn, address, workers: int, log) -> GradingRun:
+    import dask
+    import distributed  # noqa: F401  its defaults must be loaded before DASK_SETTINGS overrides them
+
+    with dask.config.set(DASK_SETTINGS):
+        started = time.perf_counter()
+        client, cluster = _start(address, workers)
+        try:
+            _grade_on(client, coordinator, jobs, task_fn, address or f"LocalCluster, {workers} workers", started, log)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    return coordinator.run
+
+
+def _grade_on(client, coordinator: Coordinator, jobs: list[Job], task_fn, where: str, started: float, log) -> None:
+    run = coordinator.run
+    starts: Counter = Counter()
+    client.subscribe_topic(TOPIC, lambda event: starts.update([tuple(event[1]["job"])]))
+    run.where, run.dashboard = where, _dashboard(client)
+    log(f"Grading on {run.where}" + (f"; dashboard: {run.dashboard}" if run.dashboard else ""))
+    assignments = list(dict.fromkeys(aid for aid, _ in jobs))
+    bundles = {aid: client.scatter(coordinator.bundle(aid), broadcast=True, hash=False) for aid in assignments}
+    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    run.startup = time.perf_counter() - started
+    started = time.perf_counter()
+    _submit_all(client, coordinator, jobs, task_fn, bundles, window=max(2, 2 * (threads or 1)))
+    run.wall = time.perf_counter() - started
+    run.retried = {job for job, n in starts.items() if n > 1}
+
+
+def _submit_all(client, coordinator: Coordinator, jobs, task_fn, bundles, window: int) -> None:
+    """Keep ``window`` tasks in flight (the trainees' files are read as their turn comes)."""
+    from distributed import as_completed
+
+    waiting, running, tag = iter(jobs), {}, uuid.uuid4().hex[:8]
+    # Results are fetched as soon as they are done: one left on a worker that then dies is lost and
+    # Dask would grade it again.
+    queue = as_completed(with_results=True, raise_errors=False)
+
+    def submit_next() -> None:
+        for job in waiting:
+            try:
+                task = coordinator.task(job)
+            except Exception as exc:  # unreadable files: this trainee only
+                coordinator._done(job, False, f"{type(exc).__name__}: {exc}")
+                continue
+            key = f"ipt-grade-{tag}-{job[0]}-{job[1]}"
+            future = client.submit(run_task, task_fn, task, bundles[job[0]], key=key, pure=False)
+            running[future.key] = job
+            queue.add(future)
+            return
+
+    for _ in range(window):
+        submit_next()
+    for future, result in queue:
+        job = running.pop(future.key)
+        future.release()
+        submit_next()
+        if isinstance(result, GradedSubmission):
+            coordinator.record(result)
+        else:  # an error comes as (type, exception, traceback); a cancelled task as the exception
+            coordinator.failed(job, result[1] if isinstance(result, tuple) else result)

@@ -1,0 +1,145 @@
+"""The gradebook rows a grading task needs and returns, as plain data that crosses machines.
+
+A grading task (:mod:`.grading_task`) never opens the course gradebook. The coordinator reads
+what the task needs from it: the assignment's rows (notebooks and their grade, solution, task
+and source cells, the due date) and what the course already holds for this trainee (an extension,
+manual scores, which decide whether nbgrader asks for a review). The task grades into a
+throw-away SQLite gradebook built from those rows and returns what autograde wrote there; the
+coordinator, the only writer, copies that into the course gradebook (SQLite or PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+Rows = dict[str, Any]
+CELL_KINDS = {
+    "grade_cells": ("update_or_create_grade_cell", ("max_score", "cell_type")),
+    "solution_cells": ("update_or_create_solution_cell", ()),
+    "task_cells": ("update_or_create_task_cell", ("max_score", "cell_type")),
+    "source_cells": ("update_or_create_source_cell", ("cell_type", "locked", "source", "checksum")),
+}
+
+
+@contextlib.contextmanager
+def quiet_submissions() -> Iterator[None]:
+    """Without SQLAlchemy's warning about nbgrader's new submission rows (harmless, one per trainee)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Object of type <Submitted")
+        yield
+
+
+def assignment_rows(gb, assignment: str) -> Rows:
+    """Everything of ``assignment`` that autograde reads from the gradebook."""
+    found = gb.find_assignment(assignment)
+    notebooks = []
+    for nb in found.notebooks:
+        entry: Rows = {"name": nb.name, "kernelspec": nb.kernelspec}
+        for kind, (_, fields) in CELL_KINDS.items():
+            entry[kind] = [{"name": c.name, **{f: getattr(c, f) for f in fields}} for c in getattr(nb, kind)]
+        notebooks.append(entry)
+    return {"name": found.name, "duedate": found.duedate, "notebooks": notebooks}
+
+
+def build_assignment(gb, rows: Rows) -> None:
+    """Recreate an assignment's rows (from :func:`assignment_rows`) in another gradebook."""
+    aid = rows["name"]
+    gb.update_or_create_assignment(aid, duedate=rows["duedate"])
+    for nb in rows["notebooks"]:
+        gb.update_or_create_notebook(nb["name"], aid, kernelspec=nb["kernelspec"])
+        for kind, (method, fields) in CELL_KINDS.items():
+            for cell in nb[kind]:
+                getattr(gb, method)(cell["name"], nb["name"], aid, **{f: cell[f] for f in fields})
+
+
+def prior_rows(gb, assignment: str, student: str) -> Rows:
+    """What the course gradebook already holds for this submission that autograde takes into account."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        sub = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return {"extension": None, "manual": {}}
+    manual = {
+        f"{nb.name}/{g.name}": g.manual_score for nb in sub.notebooks for g in nb.grades if g.manual_score is not None
+    }
+    return {"extension": sub.extension, "manual": manual}
+
+
+def seed_prior(gb, assignment: str, student: str, prior: Rows) -> None:
+    """Put the trainee's extension and manual scores into a task's own gradebook before it grades."""
+    if prior.get("extension") is None and not prior.get("manual"):
+        return
+    gb.update_or_create_student(student)
+    sub = gb.update_or_create_submission(assignment, student, extension=prior.get("extension"))
+    for nb in sub.notebooks:
+        for grade in nb.grades:
+            grade.manual_score = prior["manual"].get(f"{nb.name}/{grade.name}", grade.manual_score)
+    gb.db.commit()
+
+
+def graded_rows(gb, assignment: str, student: str) -> Rows:
+    """What autograde wrote for this submission: its time, late penalties, scores and comments."""
+    sub = gb.find_submission(assignment, student)
+    notebooks = {}
+    for nb in sub.notebooks:
+        notebooks[nb.name] = {
+            "late_submission_penalty": nb.late_submission_penalty,
+            "grades": {g.name: [g.auto_score, bool(g.needs_manual_grade)] for g in nb.grades},
+            "comments": {c.name: c.auto_comment for c in nb.comments},
+        }
+    return {"timestamp": sub.timestamp, "notebooks": notebooks, "score": sub.score}
+
+
+def write_graded(gb, assignment: str, student: str, rows: Rows) -> None:
+    """Copy a task's :func:`graded_rows` into the course gradebook (the coordinator's one write).
+
+    Only what autograde sets is written; manual scores, extra credit and manual comments that an
+    instructor entered stay as they are.
+    """
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.add_student(student)
+    extra = {"timestamp": rows["timestamp"]} if rows.get("timestamp") else {}
+    with quiet_submissions():
+        sub = gb.update_or_create_submission(assignment, student, **extra)
+    for nb in sub.notebooks:
+        graded = rows["notebooks"].get(nb.name)
+        if graded is None:
+            raise ValueError(f"{assignment}/{student}: the graded rows have no notebook {nb.name!r}")
+        nb.late_submission_penalty = graded["late_submission_penalty"]
+        for grade in nb.grades:
+            grade.auto_score, grade.needs_manual_grade = graded["grades"][grade.name]
+        for comment in nb.comments:
+            comment.auto_comment = graded["comments"].get(comment.name)
+    gb.db.commit()
+
+
+LOCKED = "database is locked"
+
+
+def patient_url(url: str) -> str:
+    """A SQLite URL that waits up to 30 s for another writer's lock (other URLs unchanged)."""
+    if url.startswith("sqlite:") and "timeout=" not in url:
+        return f"{url}{'&' if '?' in url else '?'}timeout=30"
+    return url
+
+
+def write_patiently(gb, assignment: str, student: str, rows: Rows, attempts: int = 4) -> None:
+    """:func:`write_graded`, waiting for a gradebook that another writer holds (a backup, a stray lock)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            write_graded(gb, assignment, student, rows)
+            return
+        except Exception as exc:
+            gb.db.rollback()
+            if LOCKED not in str(exc) or attempt == attempts:
+                raise
+            time.sleep(2 * attempt)
