@@ -66,16 +66,23 @@ def cue_kinds(sentence: str) -> set[str]:
     low = sentence.lower()
     found = set()
     for kind, spec in kinds().items():
-        if any(_counts(low, m.start(), spec.get("unless")) for p in spec["patterns"] for m in p.finditer(low)):
+        if any(_counts(low, m, spec.get("unless")) for p in spec["patterns"] for m in p.finditer(low)):
             found.add(kind)
     return found
 
 
-def _counts(low: str, start: int, unless: str | None) -> bool:
+def _counts(low: str, match: re.Match, unless: str | None) -> bool:
     """A cue counts unless it is negated, or a kind's excusing words come before it in the
     sentence ("she feels he is unfair" reports the patient's view; "he is unfair, and it is easy
-    for him to say so" is the therapist's)."""
-    if _negated(low, start):
+    for him to say so" is the therapist's). A cue with an ``at`` group is read there: a risk named
+    first, then dismissed; a negation inside the risk's own words ("not waking up") is the risk,
+    not a negation of the dismissal (nor is one just before them: "not waking up")."""
+    start, risk = match.start(), None
+    if "at" in match.re.groupindex:
+        start = match.start("at")
+        risk = match.span("risk") if "risk" in match.re.groupindex else None
+    scopes = [(a, b) for a, b in negated_scopes(low) if not (risk and risk[0] - 7 <= a < risk[1])]
+    if any(a < start < b for a, b in scopes):
         return False
     return not (unless and re.search(unless, low[:start]))
 
