@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ipt_widgets.scoring.draft_checks import cue_kinds, named_stages, read_areas, ruling_out
+from ipt_widgets.scoring.draft_checks import cue_kinds, cue_kinds_after, named_stages, read_areas, ruling_out
 from ipt_widgets.scoring.draft_copying import _source, asked_words, copy_share, dedupe, foreign_names
 from ipt_widgets.scoring.draft_specificity import foreign_share
 from ipt_widgets.scoring.draft_text import affirmed_text, looks_english, negated_scopes
@@ -170,3 +170,18 @@ def test_repeats_copies_names_and_length():
 )
 def test_language(text, english):
     assert looks_english(text) is english
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence", "kinds"),
+    [
+        ("As for not waking up, many men say that", "It's just a figure of speech.", {"risk_dismissed"}),
+        ("He told me he sometimes wishes he were dead.", "That's just his way of talking.", {"risk_dismissed"}),
+        ("She said she'd be better off dead.", "We don't need to come back to it.", {"risk_dismissed"}),
+        ("He told me he sometimes wishes he were dead.", "It is not just his way of talking, so I will ask.", set()),
+        ("I will ask about thoughts of death each week.", "We won't keep coming back to the argument.", set()),
+        ("We talked about the bakery.", "It's just a figure of speech.", set()),
+    ],
+)
+def test_a_risk_named_in_one_sentence_and_dismissed_in_the_next(previous, sentence, kinds):
+    assert cue_kinds_after(previous, sentence) == kinds

@@ -71,6 +71,23 @@ def cue_kinds(sentence: str) -> set[str]:
     return found
 
 
+def cue_kinds_after(previous: str | None, sentence: str) -> set[str]:
+    """``cue_kinds``, plus the kinds whose risk is named in the sentence before and dismissed in
+    this one ("As for not waking up, lots of men say that; it's just a figure of speech")."""
+    found = cue_kinds(sentence)
+    if not previous:
+        return found
+    prefix = previous.rstrip(" .!?;:") + "; "
+    low = (prefix + sentence).lower()
+    for kind, spec in kinds().items():
+        for p in spec["patterns"]:
+            if "at" in p.groupindex and any(
+                m.start("at") >= len(prefix) and _counts(low, m, spec.get("unless")) for m in p.finditer(low)
+            ):
+                found.add(kind)
+    return found
+
+
 def _counts(low: str, match: re.Match, unless: str | None) -> bool:
     """A cue counts unless it is negated, or a kind's excusing words come before it in the
     sentence ("she feels he is unfair" reports the patient's view; "he is unfair, and it is easy
@@ -101,7 +118,7 @@ def off_model_sentences(draft: DraftVectors, affirmed_vecs, on_model, encoder) -
         sims[kind] = whole if spec["scope"] == "full" else np.minimum(whole, (affirmed_vecs @ protos.T).max(axis=1))
     found: dict[int, str] = {}
     for i, sentence in enumerate(draft.sentences):
-        cues = cue_kinds(sentence)
+        cues = cue_kinds_after(draft.sentences[i - 1] if i else None, sentence)
         best_kind, best_sim = None, 0.0
         for kind, spec in kinds().items():
             sim = float(sims[kind][i]) + (1.0 if kind in cues else 0.0)
@@ -121,6 +138,21 @@ def off_model_sentences(draft: DraftVectors, affirmed_vecs, on_model, encoder) -
 
 def is_unsafe(kind: str) -> bool:
     return kinds()[kind]["unsafe"]
+
+
+_SUICIDE_RISK = re.compile(
+    r"suicid|self-harm|harm(?:ing)? (?:him|her|them)self|safety plan|not (?:to )?wak|waking up|better off without|"
+    r"(?:was|were|being) dead|death wish|crisis",
+    re.IGNORECASE,
+)
+
+
+def missed_safety(elements, reference: FormulationReference) -> list:
+    """The suicide-risk safety elements (marked ``safety: true``, or asking about suicidal thoughts,
+    not waking up, a safety plan) a draft earned nothing for. An element recognised as a safety
+    element only because it also monitors "risk" is not one of them."""
+    safety = {e.id for e in reference.elements if e.safety or (e.is_safety and _SUICIDE_RISK.search(e.description))}
+    return [r for r in elements if r.id in safety and r.status == "missed"]
 
 
 # -- problem area and stage ------------------------------------------------------------------
