@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ipt_widgets.scoring.draft_checks import cue_kinds, named_stages, read_areas, ruling_out
+from ipt_widgets.scoring.draft_checks import cue_kinds, cue_kinds_after, named_stages, read_areas, ruling_out
 from ipt_widgets.scoring.draft_copying import _source, asked_words, copy_share, dedupe, foreign_names
 from ipt_widgets.scoring.draft_specificity import foreign_share
 from ipt_widgets.scoring.draft_text import affirmed_text, looks_english, negated_scopes
@@ -72,6 +72,59 @@ def test_cues_are_read_in_context(sentence, kinds):
     assert cue_kinds(sentence) == kinds
 
 
+# Found by held-out set 4 (each class in other wordings and cases than the draft that exposed it).
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # Risk named first, then dismissed: as a manner of speaking, or as nothing to come back to.
+        (
+            "When she says she'd be better off dead, that's only her way of talking, so I won't dwell on it.",
+            {"risk_dismissed"},
+        ),
+        ("His comment about not waking up is nothing to worry about, as people say such things.", {"risk_dismissed"}),
+        ("The thoughts of death are just venting after a long week.", {"risk_dismissed"}),
+        (
+            "She mentioned wishing she were dead, but it doesn't mean anything, so we will leave it aside.",
+            {"risk_dismissed"},
+        ),
+        ("Item 9 is high, but that is just grief talking and I won't keep asking about it.", {"risk_dismissed"}),
+        ("He says it wouldn't matter if he died, but that is merely an expression.", {"risk_dismissed"}),
+        ("It is not just a figure of speech, so I will ask about his wish not to wake up every week.", set()),
+        ("He calls it a figure of speech, but I will ask about not waking up every session.", set()),
+        ("Don't worry, I will ask about those thoughts of death every session.", set()),
+        ("I will ask every week about the thoughts of not waking up, and we won't leave them aside.", set()),
+        # A directive push towards a drastic life decision, in any wording.
+        ("It's time for you to file for divorce.", {"life_decision"}),
+        ("I'd urge her to see a solicitor before he moves the money.", {"life_decision"}),
+        ("You need to cut your mother off completely.", {"life_decision"}),
+        ("Hand in your notice this week; the job is making you ill.", {"life_decision"}),
+        ("I want you to move out of the flat and go to your sister.", {"life_decision"}),
+        ("He should stop seeing his brother altogether.", {"life_decision"}),
+        ("Get a divorce; you deserve better.", {"life_decision"}),
+        ("We will weigh whether to ask for a separation or stay.", set()),
+        ("You need to separate the two issues.", set()),
+        ("You need to leave him space to talk.", set()),
+        ("She has already seen a lawyer about the house.", set()),
+        ("Whatever you decide about the marriage is up to you.", set()),
+        # Blaming the other person.
+        ("Her sister has obviously betrayed her, and I will say so.", {"side_taking"}),
+        ("His father is to blame for the way he feels.", {"side_taking"}),
+        ("It's all her mother-in-law's fault.", {"side_taking"}),
+        ("I will help her accept that her friends abandoned her.", {"side_taking"}),
+        ("His friends have always let him down.", {"side_taking"}),
+        ("I'd encourage her to tell her husband how badly he has treated her.", {"side_taking"}),
+        ("Samuel's isolation is not his fault.", set()),
+        ("He feels his mother neglected him.", set()),
+        ("Nobody is to blame for his death, and it is nobody's fault.", set()),
+        ("He is afraid he will let her down.", set()),
+        ("Losing Lars has really hurt her.", set()),
+        ("We talked about the dispute over who was to blame for the rope.", set()),
+    ],
+)
+def test_cues_found_by_held_out_set_4(sentence, kinds):
+    assert cue_kinds(sentence) == kinds
+
+
 def test_areas_named_ruled_out_hedged_and_ordinary():
     assert read_areas(["This is a role dispute with her brother."]).named == {"role_dispute"}
     assert not read_areas(["There was no death, no dispute and no role transition."]).named
@@ -117,3 +170,18 @@ def test_repeats_copies_names_and_length():
 )
 def test_language(text, english):
     assert looks_english(text) is english
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence", "kinds"),
+    [
+        ("As for not waking up, many men say that", "It's just a figure of speech.", {"risk_dismissed"}),
+        ("He told me he sometimes wishes he were dead.", "That's just his way of talking.", {"risk_dismissed"}),
+        ("She said she'd be better off dead.", "We don't need to come back to it.", {"risk_dismissed"}),
+        ("He told me he sometimes wishes he were dead.", "It is not just his way of talking, so I will ask.", set()),
+        ("I will ask about thoughts of death each week.", "We won't keep coming back to the argument.", set()),
+        ("We talked about the bakery.", "It's just a figure of speech.", set()),
+    ],
+)
+def test_a_risk_named_in_one_sentence_and_dismissed_in_the_next(previous, sentence, kinds):
+    assert cue_kinds_after(previous, sentence) == kinds

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ipt_widgets.scoring.draft_rules import HEDGED_CAP, RETELL_CAP, STAGE_CAP, UNSAFE_CAP
+from ipt_widgets.scoring.draft_rules import HEDGED_CAP, RETELL_CAP, SAFETY_MISSED_CAP, STAGE_CAP, UNSAFE_CAP
 from ipt_widgets.scoring.free_text import score_draft
 
 from tests.free_text.labelled import load_labelled
@@ -58,6 +58,20 @@ STRONG_BARAKA = draft("ft_dev_03", "strong_plain")
         (BARAKA, STRONG_BARAKA, "You should sell the boat now, before it loses its value.", "life_decision"),
         (JIWOO, STRONG_JIWOO, "Your father is being unfair and selfish, and you are right.", "side_taking"),
         (JIWOO, STRONG_JIWOO, "I will help you convince him to let you quit cram school.", "side_taking"),
+        # Found by held-out set 4.
+        (
+            JOAQUIM,
+            STRONG_JOAQUIM,
+            "As for not waking up, it's just grief talking, so we don't need to keep coming back to it.",
+            "risk_dismissed",
+        ),
+        (
+            JIWOO,
+            STRONG_JIWOO,
+            "I think you should tell your father this week that you want to move out.",
+            "life_decision",
+        ),
+        (JIWOO, STRONG_JIWOO, "Your father has clearly failed you, and I will help you see that.", "side_taking"),
     ],
 )
 def test_unsafe_practice_caps_explains_and_sends_for_review(ref, base, sentence, kind):
@@ -128,6 +142,39 @@ def test_a_safety_element_needs_a_positive_action():
     assert _safety(STRONG_JOAQUIM).points > 0
     mention_only = STRONG_JOAQUIM.split("You said some nights")[0] + "Some nights you hope not to wake up."
     assert _safety(mention_only).points == 0  # naming the risk is not acting on it
+
+
+def _without_safety(kind: str) -> str:
+    text = draft("ft_dev_01", kind)
+    for start in ("You said some nights", "You also told me some nights", "You hope not to wake up"):
+        if start in text:
+            return text.split(start)[0]
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _without_safety("strong_plain"),
+        _without_safety("strong_ipt"),
+        _without_safety("concise"),
+        _without_safety("exclusion_reasoning"),
+        _without_safety("strong_ipt") + " I'll keep an eye on how your mood is going.",  # a vague nod
+        _without_safety("strong_plain") + " Some nights you hope not to wake up.",  # naming is not acting
+    ],
+)
+def test_a_draft_that_leaves_the_safety_element_out_is_capped_and_sent_for_review(text):
+    score = score_draft(text, JOAQUIM)
+    assert score.points <= SAFETY_MISSED_CAP * score.max_points + 1e-9
+    assert score.needs_review and any("risk this patient reported" in r for r in score.review_reasons)
+    assert any("ask about them directly at every session" in line for line in score.feedback)
+
+
+@pytest.mark.parametrize("kind", ["strong_plain", "strong_ipt", "concise", "exclusion_reasoning"])
+def test_a_draft_that_acts_on_the_risk_is_not_capped_for_safety(kind):
+    score = score_draft(draft("ft_dev_01", kind), JOAQUIM)
+    assert score.points > SAFETY_MISSED_CAP * score.max_points
+    assert not any("risk this patient reported" in r for r in score.review_reasons)
 
 
 def test_a_safety_element_is_recognised_from_its_description_or_marked():

@@ -66,16 +66,40 @@ def cue_kinds(sentence: str) -> set[str]:
     low = sentence.lower()
     found = set()
     for kind, spec in kinds().items():
-        if any(_counts(low, m.start(), spec.get("unless")) for p in spec["patterns"] for m in p.finditer(low)):
+        if any(_counts(low, m, spec.get("unless")) for p in spec["patterns"] for m in p.finditer(low)):
             found.add(kind)
     return found
 
 
-def _counts(low: str, start: int, unless: str | None) -> bool:
+def cue_kinds_after(previous: str | None, sentence: str) -> set[str]:
+    """``cue_kinds``, plus the kinds whose risk is named in the sentence before and dismissed in
+    this one ("As for not waking up, lots of men say that; it's just a figure of speech")."""
+    found = cue_kinds(sentence)
+    if not previous:
+        return found
+    prefix = previous.rstrip(" .!?;:") + "; "
+    low = (prefix + sentence).lower()
+    for kind, spec in kinds().items():
+        for p in spec["patterns"]:
+            if "at" in p.groupindex and any(
+                m.start("at") >= len(prefix) and _counts(low, m, spec.get("unless")) for m in p.finditer(low)
+            ):
+                found.add(kind)
+    return found
+
+
+def _counts(low: str, match: re.Match, unless: str | None) -> bool:
     """A cue counts unless it is negated, or a kind's excusing words come before it in the
     sentence ("she feels he is unfair" reports the patient's view; "he is unfair, and it is easy
-    for him to say so" is the therapist's)."""
-    if _negated(low, start):
+    for him to say so" is the therapist's). A cue with an ``at`` group is read there: a risk named
+    first, then dismissed; a negation inside the risk's own words ("not waking up") is the risk,
+    not a negation of the dismissal (nor is one just before them: "not waking up")."""
+    start, risk = match.start(), None
+    if "at" in match.re.groupindex:
+        start = match.start("at")
+        risk = match.span("risk") if "risk" in match.re.groupindex else None
+    scopes = [(a, b) for a, b in negated_scopes(low) if not (risk and risk[0] - 7 <= a < risk[1])]
+    if any(a < start < b for a, b in scopes):
         return False
     return not (unless and re.search(unless, low[:start]))
 
@@ -94,7 +118,7 @@ def off_model_sentences(draft: DraftVectors, affirmed_vecs, on_model, encoder) -
         sims[kind] = whole if spec["scope"] == "full" else np.minimum(whole, (affirmed_vecs @ protos.T).max(axis=1))
     found: dict[int, str] = {}
     for i, sentence in enumerate(draft.sentences):
-        cues = cue_kinds(sentence)
+        cues = cue_kinds_after(draft.sentences[i - 1] if i else None, sentence)
         best_kind, best_sim = None, 0.0
         for kind, spec in kinds().items():
             sim = float(sims[kind][i]) + (1.0 if kind in cues else 0.0)
@@ -114,6 +138,21 @@ def off_model_sentences(draft: DraftVectors, affirmed_vecs, on_model, encoder) -
 
 def is_unsafe(kind: str) -> bool:
     return kinds()[kind]["unsafe"]
+
+
+_SUICIDE_RISK = re.compile(
+    r"suicid|self-harm|harm(?:ing)? (?:him|her|them)self|safety plan|not (?:to )?wak|waking up|better off without|"
+    r"(?:was|were|being) dead|death wish|crisis",
+    re.IGNORECASE,
+)
+
+
+def missed_safety(elements, reference: FormulationReference) -> list:
+    """The suicide-risk safety elements (marked ``safety: true``, or asking about suicidal thoughts,
+    not waking up, a safety plan) a draft earned nothing for. An element recognised as a safety
+    element only because it also monitors "risk" is not one of them."""
+    safety = {e.id for e in reference.elements if e.safety or (e.is_safety and _SUICIDE_RISK.search(e.description))}
+    return [r for r in elements if r.id in safety and r.status == "missed"]
 
 
 # -- problem area and stage ------------------------------------------------------------------

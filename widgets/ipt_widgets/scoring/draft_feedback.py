@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..formulations import FormulationReference
 from ..vocab import area_label, stage_label
-from .draft_rules import HEDGED_CAP, STAGE_CAP, WRONG_AREA_CAP
+from .draft_rules import HEDGED_CAP, SAFETY_MISSED_CAP, STAGE_CAP, WRONG_AREA_CAP
 
 
 def feedback_lines(score, reference: FormulationReference) -> list[str]:
@@ -31,6 +31,14 @@ def feedback_lines(score, reference: FormulationReference) -> list[str]:
             + ", ".join(area_label(a).lower() for a in score.hedged_areas)
             + f"). A formulation commits to one area, the one the onset and the patient's story point to; the "
             f"score is capped at {HEDGED_CAP:.0%}."
+        )
+    if score.safety_missed:
+        lines.append(
+            "Your draft does nothing about the risk this patient reported (thoughts of death or of not waking "
+            "up). Whenever a patient reports them, ask about them directly at every session, agree a collaborative "
+            "safety plan (warning signs, people and crisis numbers to call), act the same day if a plan or intent "
+            "appears, and talk it over with your supervisor. Leaving the risk out is unsafe however good the rest "
+            f"is, so the score is capped at {SAFETY_MISSED_CAP:.0%}."
         )
     for finding in score.off_model:
         kind = "Unsafe practice" if finding.unsafe else "Off-model"

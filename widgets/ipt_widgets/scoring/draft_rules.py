@@ -36,6 +36,9 @@ UNSAFE_SIMILARITY = 0.72  # without a cue, an unsafe kind needs a sentence this 
 OFF_MODEL_HIT_CAP = 0.60
 # Safety elements earn credit only from a positive safety action.
 SAFETY_ACTION_MIN = 0.45
+# A draft that does nothing about a safety element's risk (no positive safety action at all) is
+# capped below half credit and sent for review: a supervisor would not pass it, however good the rest.
+SAFETY_MISSED_CAP = 0.45
 # Copying and specificity: a sentence is copied when this share of its word trigrams (sentences
 # of at least COPY_MIN_WORDS words) is found in the source.
 COPY_SHARE = 0.6

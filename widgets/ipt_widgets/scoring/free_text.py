@@ -38,7 +38,16 @@ from typing import Any
 
 from ..formulations import FormulationReference
 from .base import ItemScore
-from .draft_checks import is_unsafe, kinds, off_model_sentences, read_areas, ruling_out, wrong_area, wrong_stage
+from .draft_checks import (
+    is_unsafe,
+    kinds,
+    missed_safety,
+    off_model_sentences,
+    read_areas,
+    ruling_out,
+    wrong_area,
+    wrong_stage,
+)
 from .draft_copying import (
     asked_words,
     copied,
@@ -74,6 +83,7 @@ from .draft_rules import (
     RETELL_CAP,
     RETELL_MAJORITY,
     RETELL_SIM,
+    SAFETY_MISSED_CAP,
     SHORT_WORDS,
     SPECIFIC_FLOOR,
     SPECIFIC_WORDS,
@@ -136,7 +146,8 @@ class DraftScore(ItemScore):
     ``needs_review`` is True when the score is provisional and an instructor must read the
     draft (unsafe content, off-model practice, another language, suspected copying, material
     foreign to the case, hedging across areas, far past the asked length); ``review_reasons``
-    says why, one short sentence each, in the order found.
+    says why, one short sentence each, in the order found. ``safety_missed`` is True when the
+    reference has a suicide-risk safety element and the draft takes no safety action at all.
     """
 
     elements: tuple[ElementResult, ...] = ()
@@ -150,6 +161,7 @@ class DraftScore(ItemScore):
     wrong_stage: str | None = None
     needs_review: bool = False
     review_reasons: tuple[str, ...] = ()
+    safety_missed: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,9 +342,8 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
     eligible = own.eligible & np.array([i not in off_kind for i in range(len(sentences))])  # step 5
     eligible_units = np.array([all(eligible[i] for i in parents) for _, parents in draft.units])
     share = specificity([s for i, s in enumerate(sentences) if eligible[i]], reference)
-    results = element_results(
-        draft, element_sims, eligible_units, safety_action_units(draft, encoder), reference, specific_factor(share)
-    )
+    acts = safety_action_units(draft, encoder)
+    results = element_results(draft, element_sims, eligible_units, acts, reference, specific_factor(share))
     findings, deductions = off_model_findings(sentences, off_kind)
     areas = read_areas(sentences)  # step 6
     evidence = eligible & np.array([not ruling_out(s) for s in sentences])
@@ -341,7 +352,8 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
 
     caps, review = _caps_and_review(read, own, findings, off_kind, areas, area, stage)  # step 7
     max_points = reference.max_points
-    total = total_points(sum(r.points for r in results), deductions, caps, max_points)
+    safety_gap = bool(missed_safety(results, reference)) and not bool((acts & eligible_units).any())
+    total = _safety_cap(sum(r.points for r in results), deductions, caps, review, max_points, safety_gap)
     return _finish(
         reference,
         points=total,
@@ -356,6 +368,7 @@ def score_draft(text: object, reference: FormulationReference, *, encoder=None) 
         wrong_stage=stage,
         needs_review=bool(review),
         review_reasons=tuple(review),
+        safety_missed=safety_gap,
     )
 
 
@@ -383,6 +396,17 @@ def _caps_and_review(read, own, findings, off_kind, areas, area, stage) -> tuple
     if stage:
         caps.append(STAGE_CAP)
     return caps, review
+
+
+def _safety_cap(earned, deductions, caps: list[float], review: list[str], max_points, safety_gap: bool) -> float:
+    """Step 7: the points; a draft that takes no safety action where the reference has a
+    suicide-risk safety element is capped below half credit (``SAFETY_MISSED_CAP``), and sent for
+    review when that cap lowers its score (a sound draft that ignores the risk)."""
+    total = total_points(earned, deductions, caps, max_points)
+    if safety_gap and total > SAFETY_MISSED_CAP * max_points + 1e-9:
+        review.append("the risk this patient reported is not addressed (no safety action)")
+        total = SAFETY_MISSED_CAP * max_points
+    return total
 
 
 def _finish(reference: FormulationReference, *, points: float, elements, **fields) -> DraftScore:

@@ -14,7 +14,61 @@ _RISK = (
     r"(?:suicid\w*|safety|risk|self-harm|harm(?:ing)? (?:him|her|them|your)self|wak(?:e|ing) up|kill|die|dying|"
     r"end (?:his|her|their|your) life|crisis)"
 )
+# The risk as a trainee names it when dismissing it: the patient's words, not only ours.
+_RISK_MENTION = (
+    rf"(?:{_RISK}|wak(?:es?|ing) up|death wish|wish(?:es|ed|ing)? (?:he|she|they|i) (?:was|were) dead|"
+    r"better off (?:dead|without (?:me|him|her|them))|thoughts? (?:of|about) (?:death|dying|not)|item 9|"
+    r"(?:would(?:n['’]t| not)|does(?:n['’]t| not)) matter if (?:he|she|they|i) (?:died|wasn['’]t|weren['’]t|"
+    r"didn['’]t))"
+)
+# Dismissing it: calling it a manner of speaking, nothing to worry about, or not to be asked again.
+_DISMISS = (
+    r"(?:\b(?:just|only|simply|merely|purely)\s+(?:a\s+|an\s+)?(?:figure of speech|saying|expression|"
+    r"manner of speaking|(?:his|her|their) way of (?:talking|speaking|putting it)|words|venting|tiredness|"
+    r"attention[- ]seeking|a cry for attention|a phase|what people say|grief talking)\b"
+    r"|\bnothing (?:to worry about|serious|to follow up)\b"
+    r"|\b(?:doesn['’]t|does not|don['’]t|do not) (?:really )?mean (?:anything|much|it)\b"
+    r"|\b(?:don['’]t|do not|won['’]t|will not|needn['’]t|no need to|not going to)\s+(?:need to\s+|have to\s+)?"
+    r"(?:worry about|dwell on|keep (?:coming back to|going back to|asking about|checking on|bringing up)|"
+    r"come back to|go back to|ask about|revisit|follow up(?: on)?|bring up)\s+(?:it|that|this|them|those thoughts)\b"
+    r"|\bbring (?:it|that|this|them) up again\b|\bask (?:about )?(?:it|that|this|them) again\b"
+    r"|\b(?:leave|put|set) (?:it|that|this|those thoughts|them) (?:aside|to one side|behind us)\b)"
+)
 _MEDS = r"(?:tablets|pills|medication|medicines?|antidepressants?|sertraline|fluoxetine|citalopram|mirtazapine)"
+
+# The therapist steering: "you should", "I want you to", "it's time to", "I'd urge you to".
+_DIRECTIVE = (
+    r"(?:\b(?:you|she|he|they)\s+(?:really\s+)?(?:should|must|need to|ought to|have to|has to|had better)\b"
+    r"|\b(?:i|we)\s+(?:want|need|would like|['’]d like)\s+(?:you|her|him|them)\s+to\b"
+    r"|\bit['’]s time (?:for (?:you|her|him|them) )?to\b|\bit is time (?:for (?:you|her|him|them) )?to\b"
+    r"|\b(?:i|we)(?:['’]d| would| will|['’]ll)?\s+(?:urge|push|tell|advise|encourage)\s+(?:you|her|him|them)\s+to\b"
+    r"|\bdon['’]t wait\b|\bdo not wait\b)"
+)
+# A drastic life decision: separation, divorce, a lawyer, quitting, moving out, cutting off family.
+_DRASTIC = (
+    r"\b(?:(?:want|ask for|get|seek|start|file for|go for)\s+(?:a\s+|the\s+)?(?:separation|divorce)|"
+    r"(?:get )?separated|divorce (?:him|her)|separate from|"
+    r"(?:see|consult|get|call|contact|find|talk to|speak to)\s+(?:a |an )?(?:divorce |family )?(?:lawyer|"
+    r"solicitor|attorney)|"
+    r"leave (?:him|her|them)(?=\s*(?:[.,;!]|$|now|today|this week|for good))|"
+    r"leave (?:your (?:husband|wife|partner|job|family|marriage)|the (?:marriage|relationship|job))|"
+    r"hand in (?:your|his|her|their) notice|resign(?! (?:yourself|himself|herself|themselves))|quit (?:your|his|"
+    r"her|their|the) (?:job|course|studies|work)|"
+    r"move out|moving out|sell (?:the|your|his|her|their) (?:house|home|flat|shop|business|licence|land|farm)|"
+    r"cut (?:him|her|them|your \w+|his \w+|her \w+) (?:off|out)|cut (?:off )?(?:all )?(?:contact|ties)|"
+    r"stop (?:seeing|speaking to|talking to|visiting|calling) (?:him|her|them|your|his|her|their))\b"
+)
+# The same decisions given as orders at the start of a sentence: "Leave him.", "File for divorce."
+_DRASTIC_IMPERATIVE = (
+    r"(?:file for (?:a )?divorce|get a (?:divorce|lawyer|solicitor)|see a (?:lawyer|solicitor)|move out|"
+    r"hand in your notice|cut (?:him|her|them) off|cut (?:off )?(?:all )?contact)\b"
+)
+
+# What the other person did wrong, in the therapist's verdict.
+_WRONGED = (
+    r"(?:(?:neglected|failed|abandoned|betrayed|mistreated|wronged|bullied) (?:him|her|you|them)\b|"
+    r"let (?:him|her|you|them) down|treated (?:him|her|you|them) (?:badly|terribly|unfairly|like dirt))"
+)
 
 UNSAFE = {
     "risk_dismissed": {
@@ -48,6 +102,10 @@ UNSAFE = {
                 rf"\b{_RISK}[^.;]{{0,40}}\b(?:is|are) (?:just|only|simply) (?:tiredness|attention|"
                 rf"a figure of speech|talk|a phase)\b"
             ),
+            # Found by held-out set 4: the risk named first, then dismissed by a pronoun ("as for not
+            # waking up, it's just a figure of speech, so we don't need to worry about it").
+            rf"\b(?P<risk>{_RISK_MENTION})\b[^.]{{0,160}}?(?P<at>{_DISMISS})",
+            rf"{_DISMISS}[^.;]{{0,80}}?\b{_RISK_MENTION}\b",
         ),
     },
     "no_suicide_contract": {
@@ -111,8 +169,10 @@ UNSAFE = {
         "cues": (
             (
                 r"\b(?:you|she|he|they)\s+(?:should|must|need to|ought to|has to|have to|"
-                r"had better)\s+(?:just\s+|really\s+|definitely\s+)?(?:leave|quit|sell|move|divorce|resign|"
-                r"break up|separate|end (?:it|the (?:marriage|relationship))|give up (?:the|your|his|her) (?:job|"
+                r"had better)\s+(?:just\s+|really\s+|definitely\s+)?(?:leave(?! (?:him|her|them) (?:space|time|"
+                r"room|alone|to))|quit|sell|move|divorce|resign|"
+                r"break up|separate(?! (?:the|these|those|them|it|out))|end (?:it|the (?:marriage|"
+                r"relationship))|give up (?:the|your|his|her) (?:job|"
                 r"licence|license|business|shop|course)|put (?:her|his|your|their) \w+ in(?:to)? a (?:care|"
                 r"nursing) home)\b"
             ),
@@ -130,6 +190,10 @@ UNSAFE = {
                 r"tak\w* the (?:children|kids)|liv\w* with|giv\w* up)\b"
             ),
             r"\b(?:sell|quit|leave)\b[^.;]{0,30}\b(?:now|right away|immediately|before it)\b",
+            # Found by held-out set 4: urging a drastic step in other words ("I think you should tell
+            # him this week that you want a separation and see a lawyer now").
+            rf"{_DIRECTIVE}[^.;]{{0,70}}?{_DRASTIC}",
+            rf"^(?:so\s+|and\s+|now\s+)?{_DRASTIC_IMPERATIVE}",
         ),
         # Weighing a decision is decision analysis, not advice.
         "unless": r"\b(?:whether|weigh|options?|pros and cons|decide|deciding|decision|consider)\b",
@@ -167,6 +231,22 @@ UNSAFE = {
             r"\b(?!you\b|i\b|we\b)\w+ (?:should not|shouldn['’]t) have\b",
             r"\b(?:insensitive|unkind|unfair|selfish|rude|thoughtless|cruel) of (?:her|him|them)\b",
             r"\b(?:frankly|clearly|obviously) the problem\b",
+            # Found by held-out set 4: blaming others ("his mother has clearly neglected him", "help
+            # him see that others have let him down", "tell his mother how much she has hurt him").
+            rf"\b(?:has|have|had)\s+(?:clearly|obviously|always|really|completely|simply|badly)\s+{_WRONGED}",
+            r"\b(?!i\b|he\b|she\b|you\b|we\b)\w+ (?:has|have|had) (?:\w+ )?let (?:him|her|you|them) down\b",
+            rf"\bhow (?:much|badly) (?:she|he|they|\w+) (?:has|have|had) (?:{_WRONGED}|(?:hurt|treated) (?:him|"
+            rf"her|you|them))",
+            r"\b(?:it['’]s|it is|it was) (?:all )?(?:their|his|her) fault\b",
+            (
+                r"\b(?:help|make|get)\s+(?:him|her|you|them)\s+(?:to\s+)?(?:see|realise|realize|understand|accept|"
+                rf"recognise|recognize|admit)\b[^.;]{{0,50}}\b(?:{_WRONGED}|to blame|(?:at|(?:his|her|their)) fault)"
+            ),
+            r"(?<!who )(?<!whoever )(?<!what )(?<!whether he )(?<!whether she )\b(?:is|are|was|were) (?:really |"
+            r"clearly |entirely |mostly )?to blame\b",
+            r"(?:['’]s|\bis|\bwas) (?:all |entirely |really |clearly )?(?:his |her |their |your )?(?!nobody|"
+            r"no one|anyone|anybody|one['’]s)[\w-]+['’]s fault\b",
+            r"\b(?:the )?(?:fault|blame) (?:lies|is|rests) (?:with|on) (?!you\b|yourself|nobody|no one)",
         ),
         # The patient's own view, reported, is not the therapist taking sides.
         "unless": (
