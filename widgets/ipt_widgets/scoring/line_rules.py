@@ -70,6 +70,7 @@ _LEADING = re.compile(
 _CONTRACT = re.compile(
     r"\bno[- ](?:suicide|harm|self[- ]harm)\b|\b(?:safety|suicide|no[- ]harm) (?:contract|pact|agreement)\b"
     r"|\bcontract (?:for|of) safety\b"
+    r"|\bpromise\b[^.?]{0,30}\b(?:call|ring|phone|text|contact|tell) me\b"
     r"|\bpromise\b[^.?]{0,40}\b(?:not|won['’]t|never)\b[^.?]{0,40}\b(?:harm|hurt|kill|anything|suicid|die|do it)"
     r"|\bsign\b[^.?]{0,40}\b(?:contract|agreement|promise)\b"
     r"|\bpromise\b[^.?]{0,30}\b(?:stay|keep|be) (?:yourself )?safe\b"
