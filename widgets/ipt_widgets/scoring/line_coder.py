@@ -118,7 +118,7 @@ def code_line(line: str, context: LineContext | None = None) -> LineCode:
     risk = context.risk_cue or patient_risk_cue(clean(context.patient)[0])
     if any(r.startswith(_BLOCKING) for r in reasons):
         return LineCode(MISSED_RISK if risk else UNCODED, 0.0, True, tuple(reasons))
-    ruled = _risk_rules(text, risk)
+    ruled = _risk_rules(text, risk, context.exemplars)
     if ruled is not None:
         review = bool(reasons) or ruled.needs_review
         return LineCode(ruled.technique, ruled.confidence, review, (*ruled.reasons, *reasons))
@@ -153,7 +153,7 @@ def _unhelpful_parts(text: str, exemplars) -> list[str]:
     return [f"long line with a part that reads as {TECHNIQUES[t].label.lower()}" for t in found]
 
 
-def _risk_rules(text: str, risk: bool) -> LineCode | None:
+def _risk_rules(text: str, risk: bool, exemplars=None) -> LineCode | None:
     """Risk first: a contract or leading question anywhere, and everything after a risk cue."""
     if mishandles_risk(text, risk):
         return LineCode(
@@ -177,10 +177,11 @@ def _risk_rules(text: str, risk: bool) -> LineCode | None:
                 "(means, plan, intent, what stopped them, who to call, the supervisor)",
             ),
         )
-    from .line_match import match_line
+    from .line_match import technique_scores
 
-    match = match_line(text, {})
-    if match.best == RISK_INQUIRY or step == "unclear":
+    # match_line leaves risk_inquiry to the rules; here its raw nearness is what counts.
+    scores = technique_scores(text, exemplars)
+    if max(scores, key=scores.get) == RISK_INQUIRY or step == "unclear":
         # Close to asking about risk by meaning, but not clearly direct: unsafe until a person reads it.
         return LineCode(
             MISSED_RISK,

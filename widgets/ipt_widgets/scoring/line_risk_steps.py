@@ -32,7 +32,7 @@ _ASKED = (
     rf"\b(?:is|was|would) it (?:be )?(?:the|a|your|with the|with a) {_MEANS}\b|"
     rf"\b(?:how many|how much|how long)\b[^.?]{{0,40}}\b{_MEANS}\b|"
     rf"\bwhere (?:are|is|do you keep|did you put|have you put|are you keeping)\b[^.?]{{0,20}}\b(?:{_MEANS}|them|it)\b|"
-    rf"\b(?:still have|got|have) (?:the|those|your|any) {_MEANS}\b|"
+    rf"\b(?:still have|got|have) (?:the|those|your|any) {_MEANS}\b|\b(?:is|are) (?:the|your|those|these) {_MEANS}\b|"
     r"\bthought (?:about|of) how(?:\s*\?| you(?:['’]d| would| might| could) do it)|"
     r"\bhow (?:you )?(?:would|might|could)\b[^.?]{0,20}\bdo it\b|"
     # plan, timing, intent, preparation
