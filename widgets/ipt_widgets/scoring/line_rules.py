@@ -137,7 +137,7 @@ _HEDGED_ADVICE = re.compile(
     r"i (?:would|'d) (?:suggest|recommend)|my (?:advice|suggestion)|if i were you|"
     r"you (?:should|must|need to|ought to|have to|had better)(?! not have)(?! have)|you (?:two |"
     r"both )?need (?:a|an|some)\b|you (?:two|both|guys) (?:should|must|need to|ought to|have to)|"
-    r"^(?:just |try |go (?!on\b)|tell (?!me\b|us\b)|call |ask (?!yourself\b)|stop |start |"
+    r"^(?:just |try |go (?!on\b|or\b)|tell (?!me\b|us\b)|call |ask (?!yourself\b)|stop |start |"
     r"make sure |get |take (?!me\b)|join |find |"
     r"do (?!you\b)|don['’]t (?!worry|be (?:so )?hard|blame yourself|feel bad)|leave |move )"
     r")"
