@@ -126,3 +126,24 @@ def test_the_scenario_adapter_passes_the_good_branch_techniques():
     turn = scenario.turns[scenario.start]
     context = context_for(turn, scenario)
     assert context.expected == turn.good_techniques() and context.expected
+
+
+@pytest.mark.parametrize(
+    ("turn_id", "line"),
+    [
+        ("t4", "Do you have a way in mind?"),
+        ("t4", "Is it the rifle?"),
+        ("t5", "What stopped you that night?"),
+        ("t6", "Who could keep the rifle for you for a while?"),
+        ("t6", "What would you do if those thoughts came back?"),
+        ("t6", "Let's make a plan for the nights."),
+        ("t7", "I'll need to let my supervisor know today."),
+        ("t8", "I'll call my supervisor now and we'll see you Monday."),
+    ],
+)
+def test_the_reported_lines_take_the_risk_branch_of_the_graded_suicide_hint_scenario(turn_id, line):
+    scenario = load_scenarios(ROOT / "solutions" / "m07_techniques" / "scenarios.yaml")["s07_risk_cue_karelia"]
+    turn = scenario.turns[turn_id]
+    code = code_line(line, context_for(turn, scenario))
+    assert code.technique == "risk_inquiry" and not code.needs_review
+    assert "risk_inquiry" in turn.branches[turn.branch_for(code.technique)].techniques
