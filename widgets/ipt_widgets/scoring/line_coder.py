@@ -13,27 +13,37 @@ The steps, in order (each a small function):
 2. **Risk first** (:mod:`.line_rules`): a no-suicide contract or a question that invites "no"
    is ``missed_risk`` in any context. After a risk cue (the scenario's flag, or a hint in the
    patient's turn), only a line that clearly asks directly about suicidal thoughts, plan, intent
-   or means, or builds a safety plan, is ``risk_inquiry``; anything else is ``missed_risk``.
+   or means, builds a safety plan, or takes a step of the assessment in short words ("Is it the
+   rifle?", "I'll let my supervisor know today": :mod:`.line_risk_steps`) is ``risk_inquiry``;
+   anything else is ``missed_risk`` (for review when it is close to asking).
 3. **By meaning** (:mod:`.line_match`): nearest exemplars per technique with the course's
    sentence encoder (general exemplars plus the scenario turn's own), adjusted by text rules
    for what the encoder reads poorly (hedged advice, advice disclaimers).
 4. **Confidence and review**: far from every exemplar, or two techniques tied, or a long
-   multi-technique line, goes for review.
+   multi-technique line, goes for review. A turn whose good branch is a formulation, contract or
+   psychoeducation (``LineContext.expected``) allows a longer line coded as that technique.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..techniques import MISSED_RISK, RISK_INQUIRY, TECHNIQUES, UNCODED
 from .line_exemplars import check_exemplars
 from .line_input import clean, review_reasons
-from .line_rules import asks_about_risk, mishandles_risk, patient_risk_cue
+from .line_risk_steps import risk_step
+from .line_rules import asks_about_risk, hedged_advice, mishandles_risk, patient_risk_cue
 
 __all__ = ["LineCode", "LineContext", "code_line", "FAR", "TIE"]
 
 FAR = 0.30  # nearest exemplar similarity (before rule adjustments) below this: like none we know
+PART_NEAR = 0.4  # a sentence of a long line this close to an unhelpful technique sends it for review
 TIE = 0.012  # two techniques closer than this: the coder cannot choose
+# Techniques whose full statement is often longer than one short line: a turn that expects one of
+# them lets a line run to line_input.EXTENDED_WORDS, when the line is coded as that technique.
+LONG_TECHNIQUES = frozenset({"formulation_contract", "psychoeducation_sick_role"})
+_JOINT = re.compile(r"\b(?:we|we['’]d|we['’]ll|let['’]s|us|our)\b")
 _BLOCKING = ("empty", "far too long", "not in English", "not readable", "too short")
 
 
@@ -47,6 +57,7 @@ class LineContext:
     risk_cue: bool = False
     area: str = "none"
     exemplars: dict[str, list[str] | tuple[str, ...]] = field(default_factory=dict)
+    expected: tuple[str, ...] = ()  # the techniques of the turn's good branch(es), if known
 
     def __post_init__(self):
         # A scenario turn without a patient line or exemplars gives None (an empty YAML field).
@@ -59,6 +70,9 @@ class LineContext:
         if not isinstance(self.risk_cue, bool):
             raise ValueError("LineContext.risk_cue: must be true or false")
         check_exemplars(self.exemplars, "LineContext.exemplars")
+        if isinstance(self.expected, str) or not all(t in TECHNIQUES for t in self.expected or ()):
+            raise ValueError(f"LineContext.expected: must be a list of technique ids, not {self.expected!r}")
+        object.__setattr__(self, "expected", tuple(self.expected or ()))
 
 
 @dataclass(frozen=True)
@@ -99,21 +113,47 @@ def code_line(line: str, context: LineContext | None = None) -> LineCode:
     """
     context = context or LineContext()
     text, cut = clean(line)
-    reasons = review_reasons(text, cut)
+    long_ok = bool(LONG_TECHNIQUES.intersection(context.expected))
+    reasons = review_reasons(text, cut, long_ok)
     risk = context.risk_cue or patient_risk_cue(clean(context.patient)[0])
     if any(r.startswith(_BLOCKING) for r in reasons):
         return LineCode(MISSED_RISK if risk else UNCODED, 0.0, True, tuple(reasons))
-    ruled = _risk_rules(text, risk)
+    ruled = _risk_rules(text, risk, context.exemplars)
     if ruled is not None:
         review = bool(reasons) or ruled.needs_review
         return LineCode(ruled.technique, ruled.confidence, review, (*ruled.reasons, *reasons))
     from .line_match import match_line
 
     match = match_line(text, context.exemplars)
+    if long_ok and review_reasons(text, cut) != reasons:
+        # The longer limit is for the expected formulation or psychoeducation only, and not for
+        # one with advice, reassurance or side-taking tucked into it.
+        if match.best not in LONG_TECHNIQUES.intersection(context.expected):
+            reasons = review_reasons(text, cut)
+        else:
+            reasons += _unhelpful_parts(text, context.exemplars)
     return _decide(match, reasons)
 
 
-def _risk_rules(text: str, risk: bool) -> LineCode | None:
+def _unhelpful_parts(text: str, exemplars) -> list[str]:
+    """Review reasons for the sentences of a long line that read as an unhelpful technique."""
+    from .draft_text import split_sentences
+    from .line_match import match_line
+
+    found = []
+    for sentence in split_sentences(text):
+        # "I'd suggest we spend our sessions on it" is the contract; advice tells the patient.
+        tells = hedged_advice(sentence) and not _JOINT.search(sentence.lower())
+        part = match_line(sentence, exemplars)
+        best = "advice" if tells else part.best
+        if best == "advice" and not tells:
+            continue
+        if not TECHNIQUES[best].helpful and (tells or part.similarity >= PART_NEAR) and best not in found:
+            found.append(best)
+    return [f"long line with a part that reads as {TECHNIQUES[t].label.lower()}" for t in found]
+
+
+def _risk_rules(text: str, risk: bool, exemplars=None) -> LineCode | None:
     """Risk first: a contract or leading question anywhere, and everything after a risk cue."""
     if mishandles_risk(text, risk):
         return LineCode(
@@ -126,10 +166,22 @@ def _risk_rules(text: str, risk: bool) -> LineCode | None:
         return LineCode(RISK_INQUIRY, 0.9, False, ("asks directly about suicide risk or builds a safety plan",))
     if not risk:
         return None
-    from .line_match import match_line
+    step = risk_step(text)
+    if step == "step":
+        return LineCode(
+            RISK_INQUIRY,
+            0.85,
+            False,
+            (
+                "after the hint of suicide, takes a step of the risk assessment or safety plan "
+                "(means, plan, intent, what stopped them, who to call, the supervisor)",
+            ),
+        )
+    from .line_match import technique_scores
 
-    match = match_line(text, {})
-    if match.best == RISK_INQUIRY:
+    # match_line leaves risk_inquiry to the rules; here its raw nearness is what counts.
+    scores = technique_scores(text, exemplars)
+    if max(scores, key=scores.get) == RISK_INQUIRY or step == "unclear":
         # Close to asking about risk by meaning, but not clearly direct: unsafe until a person reads it.
         return LineCode(
             MISSED_RISK,

@@ -14,6 +14,12 @@ from .draft_text import STOPWORDS, looks_english, split_sentences, words
 
 MAX_CHARS = 1500  # what is read of a line; a longer "line" is sent for review, not coded in full
 LONG_WORDS = 70  # a therapist line is 1-3 sentences; past this it usually mixes techniques
+LONG_SENTENCES = 4
+# Where the turn's good answer is a formulation, a contract or psychoeducation, a full answer is
+# longer: up to this many words and sentences, if it does not repeat itself (see code_line).
+EXTENDED_WORDS = 160
+EXTENDED_SENTENCES = 9
+MIN_DISTINCT = 0.5  # distinct words / words in a long line below this: padded, not a longer answer
 MIN_WORDS = 2
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _VOWEL = re.compile(r"[aeiouy]")
@@ -49,8 +55,10 @@ def gibberish(text: str) -> bool:
     return False
 
 
-def review_reasons(text: str, cut: bool) -> list[str]:
-    """Why the line cannot be coded with confidence from its text alone (empty list: it can)."""
+def review_reasons(text: str, cut: bool, long_ok: bool = False) -> list[str]:
+    """Why the line cannot be coded with confidence from its text alone (empty list: it can).
+    ``long_ok``: the turn expects a formulation, contract or psychoeducation, which may run to
+    ``EXTENDED_WORDS`` words and ``EXTENDED_SENTENCES`` sentences unless padded."""
     tokens = words(text)
     if not tokens:
         return ["empty: no therapist line to code"]
@@ -63,9 +71,22 @@ def review_reasons(text: str, cut: bool) -> list[str]:
     if len(tokens) < MIN_WORDS and tokens[0] not in _SHORT_OK:
         return ["too short to code"]
     reasons = []
-    if len(tokens) > LONG_WORDS or len(split_sentences(text)) > 4:
-        reasons.append(f"long line ({len(tokens)} words): it may mix several techniques")
+    sentences = len(split_sentences(text))
+    if len(tokens) > LONG_WORDS or sentences > LONG_SENTENCES:
+        if padded(tokens):
+            reasons.append(f"long line ({len(tokens)} words) that repeats itself")
+        elif not long_ok or len(tokens) > EXTENDED_WORDS or sentences > EXTENDED_SENTENCES:
+            reasons.append(long_reason(len(tokens)))
     return reasons
+
+
+def long_reason(n_words: int) -> str:
+    return f"long line ({n_words} words): it may mix several techniques"
+
+
+def padded(tokens: list[str]) -> bool:
+    """Few distinct words for the length: filler or a repeated phrase, not a fuller answer."""
+    return len(set(tokens)) / len(tokens) < MIN_DISTINCT
 
 
 def _short_other_language(tokens: list[str]) -> bool:

@@ -70,6 +70,7 @@ _LEADING = re.compile(
 _CONTRACT = re.compile(
     r"\bno[- ](?:suicide|harm|self[- ]harm)\b|\b(?:safety|suicide|no[- ]harm) (?:contract|pact|agreement)\b"
     r"|\bcontract (?:for|of) safety\b"
+    r"|\bpromise\b[^.?]{0,30}\b(?:call|ring|phone|text|contact|tell) me\b"
     r"|\bpromise\b[^.?]{0,40}\b(?:not|won['’]t|never)\b[^.?]{0,40}\b(?:harm|hurt|kill|anything|suicid|die|do it)"
     r"|\bsign\b[^.?]{0,40}\b(?:contract|agreement|promise)\b"
     r"|\bpromise\b[^.?]{0,30}\b(?:stay|keep|be) (?:yourself )?safe\b"
@@ -136,7 +137,7 @@ _HEDGED_ADVICE = re.compile(
     r"i (?:would|'d) (?:suggest|recommend)|my (?:advice|suggestion)|if i were you|"
     r"you (?:should|must|need to|ought to|have to|had better)(?! not have)(?! have)|you (?:two |"
     r"both )?need (?:a|an|some)\b|you (?:two|both|guys) (?:should|must|need to|ought to|have to)|"
-    r"^(?:just |try |go (?!on\b)|tell (?!me\b|us\b)|call |ask (?!yourself\b)|stop |start |"
+    r"^(?:just |try |go (?!on\b|or\b)|tell (?!me\b|us\b)|call |ask (?!yourself\b)|stop |start |"
     r"make sure |get |take (?!me\b)|join |find |"
     r"do (?!you\b)|don['’]t (?!worry|be (?:so )?hard|blame yourself|feel bad)|leave |move )"
     r")"

@@ -22,6 +22,7 @@ def context_for(turn: Turn, scenario: Scenario) -> Any:
         risk_cue=turn.risk_cue,
         area=scenario.area,
         exemplars={k: list(v) for k, v in turn.exemplars.items()},
+        expected=turn.good_techniques(),
     )
 
 
