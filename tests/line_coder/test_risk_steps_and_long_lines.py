@@ -147,3 +147,13 @@ def test_the_reported_lines_take_the_risk_branch_of_the_graded_suicide_hint_scen
     code = code_line(line, context_for(turn, scenario))
     assert code.technique == "risk_inquiry" and not code.needs_review
     assert "risk_inquiry" in turn.branches[turn.branch_for(code.technique)].techniques
+
+
+def test_asking_about_gifts_after_giving_things_away_is_not_a_risk_question():
+    """Giving possessions away is a risk cue; asking who received them passes over it."""
+    from ipt_widgets.scoring.line_coder import LineContext, code_line
+
+    cue = LineContext(patient="I've been handing my tools out to the neighbours. I won't be needing them.", risk_cue=True)
+    for line in ("That's kind of you. Who did you give them to?", "Did you give them to your nephew?"):
+        assert code_line(line, cue).technique == "missed_risk", line
+    assert code_line("Could you give the tablets to your sister to keep for now?", cue).technique == "risk_inquiry"

@@ -30,7 +30,9 @@ _RISK_TOPIC = re.compile(
     r"kill(?:ing)? (?:your|him|her|them)sel(?:f|ves)|end(?:ing)? (?:your|his|her|"
     r"their) (?:own )?li(?:fe|ves)|"
     r"tak(?:e|ing) (?:your|his|her|their) (?:own )?li(?:fe|ves)|where are the (?:pills|tablets)|"
-    r"(?:give|hand) (?:them|the (?:pills|tablets)) (?:to|over)|"
+    # "them" alone is too loose ("Who did you give them to?" after "I've been giving my things away"
+    # asks about the gifts, not the means): only the means named, or handing them over.
+    r"(?:give|hand) (?:the (?:pills|tablets|medication|gun|rifle) (?:to|over)|them over)|"
     r"(?:harm|hurt)(?:ing)? (?:your|him|her|them)sel(?:f|ves)|self[- ]harm\w*|"
     r"(?:thoughts?|thinking|think|thought) (?:of|about) (?:dying|death|being dead|not being (?:here|alive)|"
     r"ending it|not waking)|wish(?:ing)? (?:you|to be) (?:were )?dead|want(?:ing)? to die|"
