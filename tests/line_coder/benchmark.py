@@ -27,7 +27,11 @@ sys.path.insert(0, str(HERE))
 from labelled_lines import context_of, load_lines  # noqa: E402
 from metrics import evaluate  # noqa: E402
 
-NAMES = ("dev_lines", "dev2_lines", "dev3_lines", "dev4_lines", "dev5_lines", "dev6_lines", "heldout_lines", "heldout2_lines")
+NAMES = (
+    *(f"dev{n}_lines" for n in ("", "2", "3", "4", "5", "6")),
+    "heldout_lines",
+    "heldout2_lines",
+)
 SETS = tuple(HERE / f"{name}.yaml" for name in NAMES)
 
 

@@ -153,7 +153,8 @@ def test_asking_about_gifts_after_giving_things_away_is_not_a_risk_question():
     """Giving possessions away is a risk cue; asking who received them passes over it."""
     from ipt_widgets.scoring.line_coder import LineContext, code_line
 
-    cue = LineContext(patient="I've been handing my tools out to the neighbours. I won't be needing them.", risk_cue=True)
+    patient = "I've been handing my tools out to the neighbours. I won't be needing them."
+    cue = LineContext(patient=patient, risk_cue=True)
     for line in ("That's kind of you. Who did you give them to?", "Did you give them to your nephew?"):
         assert code_line(line, cue).technique == "missed_risk", line
     assert code_line("Could you give the tablets to your sister to keep for now?", cue).technique == "risk_inquiry"
