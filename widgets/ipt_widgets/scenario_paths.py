@@ -93,7 +93,8 @@ def _branch_problems(turn: Turn, scenario: Scenario, where: str) -> list[str]:
 def _generous_fallback(turn: Turn, where: str) -> list[str]:
     """A fallback rated good or acceptable must not catch an unhelpful code."""
     last = len(turn.branches) - 1
-    if not turn.branches or not turn.branches[last].is_fallback or turn.branches[last].rating not in ("good", "acceptable"):
+    fallback = turn.branches[last] if turn.branches else None
+    if fallback is None or not fallback.is_fallback or fallback.rating not in ("good", "acceptable"):
         return []
     loose = [
         code
@@ -103,8 +104,9 @@ def _generous_fallback(turn: Turn, where: str) -> list[str]:
     if not loose:
         return []
     return [
-        f"{_where(where, turn, last)}: the fallback is rated {turn.branches[last].rating}, so {', '.join(loose)} "
-        "would be rated the same; give them an earlier branch rated unhelpful (or unsafe), or rate the fallback unhelpful"
+        f"{_where(where, turn, last)}: the fallback is rated {fallback.rating}, so {', '.join(loose)} "
+        "would be rated the same; give them an earlier branch rated unhelpful (or unsafe), "
+        "or rate the fallback unhelpful"
     ]
 
 
