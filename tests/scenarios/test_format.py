@@ -80,6 +80,25 @@ def test_risk_cue_turn_needs_a_good_inquiry_and_unsafe_branches(tmp_path, raw):
     assert "after a risk cue the fallback is rated unsafe" in message
 
 
+def test_a_generous_fallback_must_not_catch_an_unhelpful_code(tmp_path, raw):
+    t5 = raw["scenarios"][0]["turns"]["t5"]
+    assert t5["branches"][-1]["rating"] == "acceptable"
+    t5["branches"][1]["techniques"] = ["cbt_challenge", "advice", "reassurance", "taking_sides", "missed_risk"]
+    message = errors_of(tmp_path, raw)
+    assert "turn 't5', branch 3" in message
+    assert "the fallback is rated acceptable, so past_interpretation would be rated the same" in message
+    t5["branches"][1]["techniques"].append("past_interpretation")
+    t5["branches"][1]["rating"] = "acceptable"  # taken, but by a branch that is not unhelpful
+    assert "so advice, reassurance, cbt_challenge, past_interpretation, taking_sides, missed_risk" in errors_of(
+        tmp_path, raw
+    )
+    t5["branches"][1]["rating"] = "unsafe"
+    assert errors_of(tmp_path, raw) == ""
+    t5["branches"][1]["techniques"] = ["advice"]
+    t5["branches"][-1]["rating"] = "unhelpful"  # an unhelpful fallback may catch anything
+    assert errors_of(tmp_path, raw) == ""
+
+
 def test_a_loop_never_left_and_a_short_session(tmp_path, raw):
     turns = raw["scenarios"][0]["turns"]
     for branch in turns["t6"]["branches"]:

@@ -5,6 +5,9 @@ session needs (docs/authoring/scenarios.md, "Rules").
   reachable from every turn (no loop a session can never leave);
 * every turn has at least two branches, the last (and only the last) ``techniques: [any]``;
   a good branch and an unhelpful or unsafe one;
+* a fallback rated good or acceptable leaves no unhelpful code to it: each of ``UNHELPFUL_CODES``
+  is taken by an earlier branch rated unhelpful or unsafe (else "The office treated you badly"
+  would score as a fair move);
 * a turn with ``risk_cue: true`` has a ``[risk_inquiry]`` branch rated good, a branch covering
   ``missed_risk`` rated unsafe, and an unsafe fallback;
 * a session (more than one turn): every path from start to end has at least 6 trainee turns;
@@ -20,6 +23,8 @@ from collections import deque
 from .scenario_format import ANY, END, Scenario, Turn
 
 MIN_SESSION_TURNS = 6
+# The codes that are never IPT in a session turn: a generous fallback must not catch them.
+UNHELPFUL_CODES = ("advice", "reassurance", "cbt_challenge", "past_interpretation", "taking_sides", "missed_risk")
 
 
 def _where(where: str, turn: Turn, branch_index: int | None = None) -> str:
@@ -81,7 +86,28 @@ def _branch_problems(turn: Turn, scenario: Scenario, where: str) -> list[str]:
         out.append(f"{_where(where, turn)}: needs a good branch and at least one unhelpful or unsafe branch")
     if turn.risk_cue:
         out += _risk_problems(turn, where)
+    out += _generous_fallback(turn, where)
     return out
+
+
+def _generous_fallback(turn: Turn, where: str) -> list[str]:
+    """A fallback rated good or acceptable must not catch an unhelpful code."""
+    last = len(turn.branches) - 1
+    fallback = turn.branches[last] if turn.branches else None
+    if fallback is None or not fallback.is_fallback or fallback.rating not in ("good", "acceptable"):
+        return []
+    loose = [
+        code
+        for code in UNHELPFUL_CODES
+        if turn.branch_for(code) == last or turn.branches[turn.branch_for(code)].rating not in ("unhelpful", "unsafe")
+    ]
+    if not loose:
+        return []
+    return [
+        f"{_where(where, turn, last)}: the fallback is rated {fallback.rating}, so {', '.join(loose)} "
+        "would be rated the same; give them an earlier branch rated unhelpful (or unsafe), "
+        "or rate the fallback unhelpful"
+    ]
 
 
 def _risk_problems(turn: Turn, where: str) -> list[str]:
@@ -121,4 +147,4 @@ def structure_problems(scenario: Scenario, where: str) -> list[str]:
     return out
 
 
-__all__ = ["ANY", "END", "MIN_SESSION_TURNS", "reachable", "shortest_to_end", "structure_problems"]
+__all__ = ["ANY", "END", "MIN_SESSION_TURNS", "UNHELPFUL_CODES", "reachable", "shortest_to_end", "structure_problems"]
