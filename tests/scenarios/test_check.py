@@ -95,3 +95,24 @@ def test_a_risk_tag_needs_a_risk_cue_in_the_scenario(tmp_path):
     path.write_text(json.dumps(nb), encoding="utf-8")
     messages = [f.message for f in run([path], score_references=False)]
     assert any("its scenario has no turn with risk_cue: true" in m for m in messages)
+
+
+def test_termination_plan_of_monthly_sessions_with_a_referral_is_not_scored_as_more_of_the_same():
+    """Review 15b: at Mariam's t5, 'twelve more weekly sessions' is unhelpful, but the plan the
+    feedback recommends (monthly continuation with a medication referral) must take the good branch."""
+    from ipt_widgets.scenario_format import load_scenarios
+    from ipt_widgets.scoring.scenario import code_step
+    from ipt_widgets.scoring.scenario_coder import course_coder
+
+    from tests.conftest import REPO
+
+    scenario = load_scenarios(REPO / "course" / "scenarios" / "08_termination.yaml", strict=True)["s08_termination_bamako"]
+    turn = scenario.turns["t5"]
+    for line in (
+        "I suggest we meet once a month for maintenance sessions, and you see the doctor about tablets.",
+        "Let's agree to meet once a month for the next six months, and I'll refer you to the doctor about medication.",
+    ):
+        step = code_step(scenario, turn, line, course_coder)
+        assert turn.branches[step.branch].rating == "good", (line, step.technique)
+    step = code_step(scenario, turn, "Let's agree another twelve weekly sessions, the same as before.", course_coder)
+    assert turn.branches[step.branch].rating == "unhelpful"
