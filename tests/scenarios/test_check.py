@@ -106,7 +106,8 @@ def test_termination_plan_of_monthly_sessions_with_a_referral_is_not_scored_as_m
 
     from tests.conftest import REPO
 
-    scenario = load_scenarios(REPO / "course" / "scenarios" / "08_termination.yaml", strict=True)["s08_termination_bamako"]
+    path = REPO / "course" / "scenarios" / "08_termination.yaml"
+    scenario = load_scenarios(path, strict=True)["s08_termination_bamako"]
     turn = scenario.turns["t5"]
     for line in (
         "I suggest we meet once a month for maintenance sessions, and you see the doctor about tablets.",
