@@ -9,7 +9,8 @@ size (:func:`batch_size`) gives each worker about four tasks and a batch at most
 :data:`MAX_BATCH` trainees; ``batch=1`` is a task per trainee.
 
 Nothing is shared but what the tasks carry, so the workers may be this machine's cores (a
-``LocalCluster``, started and closed here: one single-threaded worker process per core), a Kubernetes cluster (dask-kubernetes) or an HPC allocation (dask-jobqueue). This process, the
+``LocalCluster``, started and closed here: one single-threaded worker process per core), a
+Kubernetes cluster (dask-kubernetes) or an HPC allocation (dask-jobqueue). This process, the
 coordinator, writes each result into the course (``autograded/``) and the course gradebook
 (SQLite or PostgreSQL) as it arrives: no other process ever writes the gradebook.
 
