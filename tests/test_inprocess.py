@@ -106,6 +106,28 @@ def test_a_cell_that_runs_too_long_is_stopped(tmp_path):
     assert cells[1].outputs[0].data["text/plain"] == "'next cell runs'"
 
 
+def test_a_cell_is_stopped_in_a_worker_thread_too(tmp_path):
+    # A Dask worker runs its tasks in a thread of its own, where SIGALRM cannot be used.
+    import threading
+
+    out = {}
+    cells = ("while True:\n    pass", "1")
+    worker = threading.Thread(target=lambda: out.setdefault("cells", run(tmp_path, *cells, timeout=0.5)))
+    worker.start()
+    worker.join(30)
+    cells = out["cells"]
+    assert cells[0].outputs[-1].ename == "CellTimeout"
+    assert "more than 0.5 s" in cells[0].outputs[-1].evalue
+    assert cells[1].outputs[0].data["text/plain"] == "1"
+
+
+def test_the_path_taken_is_summed_up():
+    assert ne.taken_summary([]) == ""
+    assert ne.taken_summary(["inprocess", "inprocess"]) == "inprocess"
+    assert ne.taken_summary(["kernel: IPT_GRADING_PATH=kernel"]) == "kernel: IPT_GRADING_PATH=kernel"
+    assert ne.taken_summary(["inprocess", "kernel: x", "inprocess"]) == "mixed: 2 x inprocess, 1 x kernel: x"
+
+
 def test_the_setting_chooses_the_path(monkeypatch):
     monkeypatch.delenv(ne.ENV_SETTING, raising=False)
     assert ne.setting() == "inprocess" and ne.setting("kernel") == "kernel"

@@ -200,7 +200,7 @@ def scale(course: Path, assignments: list[str], students: list[str], sizes: list
     print(f"\nSerial against LocalCluster ({cores} workers), {len(assignments)} assignments; path: default")
     print(
         f"{'trainees':>8}{'tasks':>7}{'serial s':>10}{'cluster s':>11}{'start s':>9}{'set-up s':>10}{'speed-up':>10}"
-        f"{'s/task':>8}{'dask ms/task':>14}{'share':>7}{'coord ms/task':>15}"
+        f"{'batch':>6}{'s/nb':>7}{'dask ms/task':>14}{'share':>7}{'coord ms/nb':>13}"
     )
     for size in sizes:
         jobs = [(aid, sid) for aid in assignments for sid in students[:size]]
@@ -214,34 +214,40 @@ def scale(course: Path, assignments: list[str], students: list[str], sizes: list
             failed = [job for job, (ok, _) in run.outcomes.items() if not ok]
             if failed:  # shown, not fatal: the other figures still stand
                 print(f"  {len(failed)} of {len(jobs)} not graded ({run.where}): {run.outcomes[failed[0]][1][-300:]}")
-        grading, own, setup = dask_overhead(cluster, cores)
+        per_nb, own, share, setup = dask_overhead(cluster, cores)
         print(
-            f"{size:>8}{len(jobs):>7}{serial_s:>10.1f}{cluster_s:>11.1f}{cluster.startup:>9.1f}{setup:>10.1f}"
-            f"{serial_s / cluster_s:>9.2f}x{grading:>8.2f}{own * 1000:>14.0f}{own / (grading + own):>7.1%}"
-            f"{cluster.writing / len(jobs) * 1000:>15.0f}"
+            f"{size:>8}{cluster.tasks:>7}{serial_s:>10.1f}{cluster_s:>11.1f}{cluster.startup:>9.1f}{setup:>10.1f}"
+            f"{serial_s / cluster_s:>9.2f}x{cluster.batch:>6}{per_nb:>7.2f}{own * 1000:>14.0f}{share:>7.1%}"
+            f"{cluster.writing / len(jobs) * 1000:>13.0f}"
         )
     print("  goals: speed-up >= 1.8x on 2 cores for 64 trainees x 11 assignments; Dask's share <= 5% of a task")
     print("  start: the cluster's start; set-up: each worker's first task of each assignment, less its grading")
-    print("  dask ms/task: (workers x cluster time - grading - set-up) / tasks, which counts the idle tail too")
-    print("  coord ms/task: the instructor's process reading each task's files and writing its result (one at a time)")
+    print("  tasks: Dask tasks, each a batch of one assignment's trainees; s/nb: a worker's seconds per submission")
+    print("  dask ms/task: (workers x cluster time - the workers' seconds in submissions - set-up) / tasks,")
+    print("    which counts the idle tail too; share: of a task (its submissions' seconds plus Dask's)")
+    print("  coord ms/nb: the instructor's process reading each submission's files and writing its result")
     with sqlite3.connect(course / "gradebook.db") as db:
         check = db.execute("PRAGMA integrity_check").fetchone()[0]
     print(f"Gradebook: integrity {check}.")
 
 
-def dask_overhead(run, workers: int) -> tuple[float, float, float]:
-    """Mean grading seconds per task, Dask's own seconds per task, and the workers' one-off set-up.
+def dask_overhead(run, workers: int) -> tuple[float, float, float, float]:
+    """A worker's seconds per submission, Dask's own seconds per task and its share of a task, and set-up.
 
-    Set-up is each worker's first task of each assignment: it builds that assignment's scratch
-    course and gradebook, loads nbgrader and warms the scorers (a serial run pays it once).
+    Set-up is each worker's first submission of each assignment, less its grading: it builds that
+    assignment's scratch course and gradebook, loads nbgrader and warms the scorers (a serial run
+    pays it once).
     """
-    tasks = len(run.timings) or 1
-    grading = sum(t.get("grading", 0.0) for t in run.timings)
+    graded = len(run.timings) or 1
+    inside = sum(t.get("task", 0.0) for t in run.timings)
     first: dict[tuple, dict] = {}
     for t in run.timings:
         first.setdefault((t["where"], t["job"][0]), t)
     setup = sum(t["task"] - t.get("grading", 0.0) for t in first.values())
-    return grading / tasks, max(0.0, workers * run.wall - grading - setup) / tasks, setup
+    tasks = run.tasks or 1
+    own = max(0.0, workers * run.wall - inside) / tasks
+    task = (inside - setup) / tasks
+    return (inside - setup) / graded, own, own / (task + own) if task + own else 0.0, setup
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 instructor would start them, grading a small cohort of real notebooks.
 
 Every score must equal the serial run's and the gradebook must stay whole; a worker killed
-(SIGKILL) while it grades loses only that task, which is graded again elsewhere, once.
+(SIGKILL) while it grades loses only that task (a batch of two trainees), which is graded again
+elsewhere, once.
 """
 
 from __future__ import annotations
@@ -151,6 +152,10 @@ def test_a_real_cluster_grades_as_the_serial_run_does(cluster, serial_scores, tm
     assert all(ok for ok, _ in run.outcomes.values()), run.outcomes
     assert run.retried == set()
     assert len({t["where"] for t in run.timings}) == 2, "both workers graded"
+    from ipt_widgets.nbgrader_execute import setting
+
+    taken = {path.split(":")[0] for path in run.paths}
+    assert taken == {setting()}, f"the path the notebooks took, as the workers report it: {run.paths}"
     assert scores_and_integrity(course) == serial_scores
 
 
@@ -161,13 +166,14 @@ def test_a_killed_worker_loses_only_its_task_which_is_graded_again(cluster, seri
     course = make_cohort(tmp_path / "course")
     jobs = [(ASSIGNMENT, s) for s in STUDENTS]
     with ThreadPoolExecutor(1) as pool:
-        running = pool.submit(grade_jobs, course, jobs, scheduler=address, task_fn=grade_or_stall)
+        running = pool.submit(grade_jobs, course, jobs, scheduler=address, task_fn=grade_or_stall, batch=2)
         marker = stall / f"{VICTIM}.pid"
         pid = int(_until(lambda: marker.exists() and marker.read_text(), "the victim's task to start"))
         os.kill(pid, signal.SIGKILL)
         run = running.result(timeout=WAIT)
     assert all(ok for ok, _ in run.outcomes.values()), run.outcomes
-    assert run.retried == {(ASSIGNMENT, VICTIM)}, "only the killed worker's task ran twice"
+    assert run.tasks == 3
+    assert run.retried == {(ASSIGNMENT, s) for s in STUDENTS[:2]}, "only the killed worker's batch ran twice"
     victim = next(t for t in run.timings if t["job"] == (ASSIGNMENT, VICTIM))
     assert not victim["where"].endswith(f":{pid}"), "graded by another worker process"
     assert scores_and_integrity(course) == serial_scores

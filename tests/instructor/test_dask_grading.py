@@ -84,6 +84,37 @@ def test_a_failing_task_is_reported_once_and_the_others_are_written(course, tmp_
         assert gb.find_grade("essay", "nb1", "a1", "s1").needs_manual_grade
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "local-cluster"])
+def test_a_batch_grades_each_trainee_and_one_failure_fails_no_batch_mate(course, tmp_path, monkeypatch, workers):
+    monkeypatch.setenv("IPT_TEST_ATTEMPTS", str(tmp_path))
+    monkeypatch.delenv(dask_grading.SCHEDULER_ENV, raising=False)
+    run = grade_jobs(course, [("a1", s) for s in STUDENTS], workers=workers, task_fn=stand_in, batch=2)
+    assert (run.batch, run.tasks) == (2, 2)  # s1+s2, boom+s3
+    assert run.outcomes[("a1", "boom")] == (False, "RuntimeError: this submission breaks the grader")
+    assert run.outcomes[("a1", "s3")] == (True, ""), "boom's batch-mate is graded"
+    assert len(list(tmp_path.glob("s3.*"))) == 1 and len(list(tmp_path.glob("boom.*"))) == 1
+    assert (course / "autograded" / "s3" / "a1" / "nb1.ipynb").read_bytes() == b"graded answer 3"
+
+
+def test_the_batch_size_gives_each_worker_about_four_tasks_of_at_most_sixteen():
+    from ipt_widgets.instructor.dask_grading import batch_size, batches
+
+    assert batch_size(6, 2) == 1  # a small cohort: a task per trainee
+    assert batch_size(64 * 11, 2) == 16  # capped: a short tail
+    assert batch_size(64, 2) == 8
+    assert batch_size(10_000, 100) == 16 and batch_size(1000, 100) == 3
+    jobs = [("a", "s1"), ("a", "s2"), ("b", "s1"), ("a", "s3")]
+    assert batches(jobs, 2) == [[("a", "s1"), ("a", "s2")], [("a", "s3")], [("b", "s1")]]
+
+
+def test_workers_with_more_than_one_thread_are_named():
+    from ipt_widgets.instructor.dask_grading import threads_note
+
+    assert threads_note({"tcp://a": {"nthreads": 1}, "tcp://b": {"nthreads": 1}}) == ""
+    note = threads_note({"tcp://a": {"nthreads": 1}, "tcp://b": {"nthreads": 4}})
+    assert "tcp://b" in note and "tcp://a" not in note and "--nthreads 1" in note
+
+
 def test_a_manual_score_survives_regrading_and_asks_for_review(course, tmp_path):
     url = f"sqlite:///{course / 'gradebook.db'}"
     rows = {"timestamp": None, "notebooks": {"nb1": {"late_submission_penalty": 0.0, "grades": {}, "comments": {}}}}

@@ -53,6 +53,9 @@ PRELOAD = (
 class CellTimeout(Exception):
     """A graded cell ran past its time limit."""
 
+    def __str__(self) -> str:
+        return super().__str__() or "the cell ran past its time limit and was stopped"
+
 
 # What nbformat's output_from_msg keeps of each message's content (it would also validate each
 # output against the schema: a third of this module's time, for outputs built right here).
@@ -147,11 +150,24 @@ def _timer_usable() -> bool:
 
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`CellTimeout` in the cell after ``seconds`` (main thread only; else no limit)."""
-    if not seconds or seconds <= 0 or not _timer_usable():
-        yield
-        return
+    """Raise :class:`CellTimeout` in the cell after ``seconds``, in the main thread or any other.
 
+    The main thread gets ``SIGALRM`` (which also interrupts a blocking call); another thread, such
+    as a Dask worker's task thread, gets the exception from a timer thread between two bytecodes
+    (a call blocked in C, e.g. a long ``sleep``, is stopped when it returns).
+    """
+    if not seconds or seconds <= 0:
+        yield
+    elif _timer_usable():
+        with _alarm(seconds):
+            yield
+    else:
+        with _thread_timer(seconds):
+            yield
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     def expire(signum, frame):
         raise CellTimeout(f"the cell ran for more than {seconds:g} s and was stopped")
 
@@ -162,6 +178,33 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _thread_timer(seconds: float) -> Iterator[None]:
+    import ctypes
+
+    target, lock, state = ctypes.c_ulong(threading.get_ident()), threading.Lock(), {"done": False, "fired": False}
+    message = f"the cell ran for more than {seconds:g} s and was stopped"
+    expired = type("CellTimeout", (CellTimeout,), {"__str__": lambda self: message})
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            if state["fired"]:  # not raised yet (the block ended first): never raise it later
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+        timer.cancel()
 
 
 def _package_modules() -> dict[str, object]:

@@ -26,6 +26,9 @@ from traitlets import Enum
 ENV_SETTING = "IPT_GRADING_PATH"
 PATHS = ("inprocess", "kernel")
 _REBUILT: set[str] = set()
+# The path each notebook graded in this process actually took ("inprocess", or "kernel: why"),
+# in order; a grading task empties it before nbgrader's autograde and reads it after.
+TAKEN: list[str] = []
 
 
 def setting(configured: str = "") -> str:
@@ -51,6 +54,14 @@ def status(configured: str = "") -> str:
     from .sandbox import status as sandbox_status
 
     return f"Graded notebooks run each in its own kernel ({ENV_SETTING}=kernel). {sandbox_status()}"
+
+
+def taken_summary(taken: list[str]) -> str:
+    """One phrase for the paths some notebooks took: "inprocess", "kernel: why", or both counted."""
+    kinds = list(dict.fromkeys(taken))
+    if len(kinds) <= 1:
+        return kinds[0] if kinds else ""
+    return "mixed: " + ", ".join(f"{taken.count(kind)} x {kind}" for kind in kinds)
 
 
 def code_digest(nb) -> str:
@@ -98,6 +109,7 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         name = (resources or {}).get("nbgrader", {}).get("notebook", "") or "notebook"
         reason = why_kernel(nb, setting(self.grading_path))
+        TAKEN.append(f"kernel: {reason}" if reason else "inprocess")
         if reason:
             self.log.info("Grading path for %s: a kernel (%s).", name, reason)
             return super().preprocess(nb, resources, km)

@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="course root (default: here)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="LocalCluster workers (1: here)")
     parser.add_argument("--scheduler", default=None, help="a running Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument(
+        "--batch", type=int, default=None, help="trainees per Dask task (default: from cohort, workers)"
+    )
     args = parser.parse_args(argv)
     course = args.course.resolve()
     try:
@@ -38,14 +41,14 @@ def main(argv: list[str] | None = None) -> int:
         for line in lines:
             print(f"{trainee}: {line}")
     from ..nbgrader_execute import status
-    from .parallel import load_config
+    from .nbgrader_api import load_config
 
     configured = load_config(course).GradingExecute.get("grading_path", "")
     print(status(configured))  # the path grading takes ($IPT_GRADING_PATH); the sandbox on the kernel path
     submitted = course / "submitted"
     trainees = sorted(p.parent.name for p in submitted.glob(f"*/{args.assignment}") if p.is_dir())
     jobs = [(args.assignment, t) for t in trainees]
-    run = grade_jobs(course, jobs, workers=args.workers, scheduler=args.scheduler, bar=True)
+    run = grade_jobs(course, jobs, workers=args.workers, scheduler=args.scheduler, bar=True, batch=args.batch)
     outcomes = run.outcomes
     for job in sorted(run.retried):
         print(f"RETRIED {job[1]}: its worker died; graded again on another")
@@ -55,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = ", ".join(sorted(run.paths)) or "none"
     graded = len(outcomes) - len(failed)
     print(f"{args.assignment}: {graded} graded, {len(failed)} not graded ({run.where}; path {paths}).")
+    if run.note:
+        print(f"Note: {run.note}.")
     from .grading_errors import grading_errors, report
 
     errors = grading_errors(course, args.assignment)

@@ -114,7 +114,25 @@ def strong_value(item: dict[str, Any]) -> Any:
 
         data = yaml.safe_load(ref) if isinstance(ref, str) else ref
         return data["expert_formulation"]
+    if kind == "scenario":
+        return played_session(ref, best=True)
     raise ValueError(f"no synthetic answer for items of kind {kind!r}")
+
+
+def played_session(reference: Any, best: bool) -> dict[str, Any]:
+    """A session saved as the simulator saves it, each line written as the example of the turn's
+    best branch (``best``) or of its worst; grading re-codes the lines."""
+    from ..scenario_format import END
+    from ..scenario_release import parse_key
+
+    scenario, _ = parse_key(reference, "synthetic cohort, scenario reference")
+    steps, turn = [], scenario.start
+    while turn != END and turn in scenario.turns and len(steps) < len(scenario.turns):
+        branches = scenario.turns[turn].branches
+        pick = (max if best else min)(range(len(branches)), key=lambda i: branches[i].value)
+        steps.append({"turn": turn, "line": branches[pick].example, "branch": pick})
+        turn = branches[pick].next
+    return {"scenario": scenario.id, "steps": steps, "path": [s["turn"] for s in steps], "done": turn == END}
 
 
 def weak_value(item: dict[str, Any]) -> Any:
@@ -124,6 +142,8 @@ def weak_value(item: dict[str, Any]) -> Any:
         return {"area": _WRONG_AREA[ref["area"]], "stage": None, "rationale": "It looked like a life change."}
     if kind == "draft":
         return "You should try to stay positive, get more exercise and keep busy with friends."
+    if kind == "scenario":
+        return played_session(ref, best=False)
     value = strong_value(item)
     if kind == "inventory":
         return {"people": [{**p, "focus": False, "circle": 3} for p in value["people"]]}

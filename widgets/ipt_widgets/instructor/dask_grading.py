@@ -1,10 +1,16 @@
-"""Grade a cohort on Dask: one task per (assignment, trainee), the instructor's process the only writer.
+"""Grade a cohort on Dask: a task per batch of one assignment's trainees; the instructor's process writes.
 
-Every (assignment, trainee) submission is one task (:func:`.grading_task.grade_submission`): it
+Each (assignment, trainee) submission is graded by :func:`.grading_task.grade_submission`: it
 takes the trainee's files and what it needs of the assignment, and returns the graded notebooks
-and grade rows. Nothing is shared but what the tasks carry, so the workers may be this machine's
-cores (a ``LocalCluster``, started and closed here: one single-threaded worker process per core),
-a Kubernetes cluster (dask-kubernetes) or an HPC allocation (dask-jobqueue). This process, the
+and grade rows. A Dask task grades a batch of one assignment's trainees
+(:func:`.grading_task.grade_batch`): on the in-process path a notebook costs a fraction of a
+second, so a task per trainee would pay Dask's own cost per task more than the grading. The batch
+size (:func:`batch_size`) gives each worker about four tasks and a batch at most
+:data:`MAX_BATCH` trainees; ``batch=1`` is a task per trainee.
+
+Nothing is shared but what the tasks carry, so the workers may be this machine's cores (a
+``LocalCluster``, started and closed here: one single-threaded worker process per core), a
+Kubernetes cluster (dask-kubernetes) or an HPC allocation (dask-jobqueue). This process, the
 coordinator, writes each result into the course (``autograded/``) and the course gradebook
 (SQLite or PostgreSQL) as it arrives: no other process ever writes the gradebook.
 
@@ -12,15 +18,20 @@ Which cluster: ``scheduler`` (``--scheduler tcp://host:8786``), else ``$IPT_DASK
 ``c.DaskGrading.scheduler`` in ``nbgrader_config.py``, else a LocalCluster of ``workers``
 processes; ``workers=1`` without a scheduler grades in this process, through the same task.
 
-A worker that dies (killed, out of memory) loses only the task it was running: Dask runs that
-task again once elsewhere (``allowed-failures: 1``; set it on a scheduler you start yourself)
-and a second death reports it. A task that fails on its own is reported and never run again,
-and never stops the others.
+A worker that dies (killed, out of memory) loses only the batch it was running: Dask runs that
+batch again once elsewhere (``allowed-failures: 1``; set it on a scheduler you start yourself)
+and a second death reports its trainees. A submission that fails on its own is reported and never
+run again, and never stops the others, in its batch or elsewhere.
+
+Workers should be single-threaded processes (a LocalCluster's are): the in-process path changes
+the working directory, ``sys.stdout`` and a timer for the whole process, so a worker with more
+threads grades one submission at a time anyway (a lock) and the run says so.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import sys
@@ -32,7 +43,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .gradebook_rows import assignment_rows, patient_url, prior_rows, write_patiently
-from .grading_task import GradedSubmission, SubmissionTask, grade_submission, make_bundle, read_tree, write_tree
+from .grading_task import (
+    GradedSubmission,
+    SubmissionTask,
+    grade_batch,
+    grade_submission,
+    make_bundle,
+    read_tree,
+    write_tree,
+)
 from .nbgrader_api import course_db_url, course_id, load_config
 
 Job = tuple[str, str]  # (assignment, student)
@@ -43,6 +62,8 @@ TOPIC = "ipt-grading"  # each task announces its start on it: how retries are co
 # whose worker dies is run once more, then reported.
 DASK_SETTINGS = {"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}
 DIED = "the worker grading it died, and died again when it was retried"
+TASKS_PER_WORKER = 4  # enough tasks to keep every worker busy to the end
+MAX_BATCH = 16  # trainees: a short tail, and progress at least every few seconds
 
 
 @dataclass
@@ -55,7 +76,23 @@ class GradingRun:
     startup: float = 0.0  # cluster start (or connection) and the assignments sent to it
     wall: float = 0.0  # from the first task sent to the last result written
     writing: float = 0.0  # the coordinator's time reading tasks and writing results (its ceiling)
-    paths: set[str] = field(default_factory=set)  # execution paths the tasks reported
+    paths: set[str] = field(default_factory=set)  # the paths the graded notebooks took
+    batch: int = 1  # trainees per task
+    tasks: int = 0  # Dask tasks (batches) sent
+    note: str = ""  # e.g. workers with more than one thread
+
+
+def batch_size(jobs: int, workers: int, per_worker: int = TASKS_PER_WORKER, most: int = MAX_BATCH) -> int:
+    """Trainees per task: about ``per_worker`` tasks per worker, at most ``most`` trainees in one."""
+    return max(1, min(most, math.ceil(jobs / (max(1, workers) * max(1, per_worker)))))
+
+
+def batches(jobs: list[Job], size: int) -> list[list[Job]]:
+    """The jobs in batches of at most ``size``, each of one assignment (in the jobs' order)."""
+    by_assignment: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_assignment.setdefault(job[0], []).append(job)
+    return [group[i : i + size] for group in by_assignment.values() for i in range(0, len(group), size)]
 
 
 def scheduler_setting(course: Path, scheduler: str | None = None) -> str | None:
@@ -68,15 +105,16 @@ def scheduler_setting(course: Path, scheduler: str | None = None) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def run_task(task_fn: Callable, task: SubmissionTask, bundle) -> GradedSubmission:
+def run_batch(task_fn: Callable, tasks: list[SubmissionTask], bundle) -> list[GradedSubmission]:
     """What a Dask worker runs: announce the start (retries are counted from it), then grade."""
     try:
         from distributed import get_worker
 
-        get_worker().log_event(TOPIC, {"job": [task.assignment, task.student], "pid": os.getpid()})
+        jobs = [[task.assignment, task.student] for task in tasks]
+        get_worker().log_event(TOPIC, {"jobs": jobs, "pid": os.getpid()})
     except (ImportError, ValueError):  # not on a Dask worker
         pass
-    return task_fn(task, bundle)
+    return grade_batch(task_fn, tasks, bundle)
 
 
 class Coordinator:
@@ -139,6 +177,16 @@ class Coordinator:
         self.run.timings.append({"job": job, **result.seconds, "where": result.where})
         self._done(job, True, "")
 
+    def tasks(self, jobs: list[Job]) -> list[SubmissionTask]:
+        """The batch's submissions; a trainee whose files cannot be read is reported, not sent."""
+        tasks = []
+        for job in jobs:
+            try:
+                tasks.append(self.task(job))
+            except Exception as exc:  # unreadable files: this trainee only
+                self._done(job, False, f"{type(exc).__name__}: {exc}")
+        return tasks
+
     def failed(self, job: Job, exc: BaseException) -> None:
         from distributed import KilledWorker
 
@@ -172,11 +220,13 @@ def grade_jobs(
     bar: bool = False,
     task_fn: Callable = grade_submission,
     log: Callable[[str], None] = print,
+    batch: int | None = None,
 ) -> GradingRun:
     """Grade every (assignment, student) job; the outcomes say which were graded and why not.
 
     ``progress(job, ok)`` is called as each one is written; ``bar`` shows a progress bar (graded /
-    failed / left). Tests pass another ``task_fn`` (it must be importable on the workers).
+    failed / left); ``batch`` is trainees per task (default: :func:`batch_size`). Tests pass
+    another ``task_fn`` (it must be importable on the workers).
     """
     course = Path(course).resolve()
     jobs = list(dict.fromkeys(jobs))
@@ -186,22 +236,27 @@ def grade_jobs(
     try:
         if not jobs:
             return coordinator.run
+        coordinator.run.batch = batch or batch_size(len(jobs), workers)
+        groups = batches(jobs, coordinator.run.batch)
+        coordinator.run.tasks = len(groups)
         if address is None and workers <= 1:
-            return _in_this_process(coordinator, jobs, task_fn)
-        return _on_dask(coordinator, jobs, task_fn, address, workers, log)
+            return _in_this_process(coordinator, groups, task_fn)
+        return _on_dask(coordinator, groups, task_fn, address, workers, log)
     finally:
         coordinator.close()
 
 
-def _in_this_process(coordinator: Coordinator, jobs: list[Job], task_fn: Callable) -> GradingRun:
+def _in_this_process(coordinator: Coordinator, groups: list[list[Job]], task_fn: Callable) -> GradingRun:
     started = time.perf_counter()
-    for job in jobs:
+    for jobs in groups:
         try:
-            result = run_task(task_fn, coordinator.task(job), coordinator.bundle(job[0]))
-        except Exception as exc:  # one bad submission must never stop the others
-            coordinator._done(job, False, f"{type(exc).__name__}: {exc}")
+            bundle = coordinator.bundle(jobs[0][0])
+        except Exception as exc:  # the assignment itself cannot be read: its trainees only
+            for job in jobs:
+                coordinator._done(job, False, f"{type(exc).__name__}: {exc}")
             continue
-        coordinator.record(result)
+        for result in run_batch(task_fn, coordinator.tasks(jobs), bundle):
+            coordinator.record(result)
     coordinator.run.wall = time.perf_counter() - started
     return coordinator.run
 
@@ -235,7 +290,7 @@ def _dashboard(client) -> str:
         return ""
 
 
-def _on_dask(coordinator: Coordinator, jobs: list[Job], task_fn, address, workers: int, log) -> GradingRun:
+def _on_dask(coordinator: Coordinator, groups: list[list[Job]], task_fn, address, workers: int, log) -> GradingRun:
     import dask
     import distributed  # noqa: F401  its defaults must be loaded before DASK_SETTINGS overrides them
 
@@ -243,7 +298,8 @@ def _on_dask(coordinator: Coordinator, jobs: list[Job], task_fn, address, worker
         started = time.perf_counter()
         client, cluster = _start(address, workers)
         try:
-            _grade_on(client, coordinator, jobs, task_fn, address or f"LocalCluster, {workers} workers", started, log)
+            where = address or f"LocalCluster, {workers} workers"
+            _grade_on(client, coordinator, groups, task_fn, where, started, log)
         finally:
             client.close()
             if cluster is not None:
@@ -251,51 +307,67 @@ def _on_dask(coordinator: Coordinator, jobs: list[Job], task_fn, address, worker
     return coordinator.run
 
 
-def _grade_on(client, coordinator: Coordinator, jobs: list[Job], task_fn, where: str, started: float, log) -> None:
+def threads_note(workers_info: dict) -> str:
+    """What to say about workers with more than one thread ("" when every one has one)."""
+    many = sorted(addr for addr, info in workers_info.items() if info.get("nthreads", 1) > 1)
+    if not many:
+        return ""
+    return (
+        f"{len(many)} worker(s) have more than one thread ({', '.join(many[:3])}): each grades one submission "
+        "at a time (the in-process path changes its process's working directory and output streams); "
+        "start workers with --nthreads 1 and one process per core"
+    )
+
+
+def _grade_on(client, coordinator: Coordinator, groups: list[list[Job]], task_fn, where: str, started, log) -> None:
     run = coordinator.run
     starts: Counter = Counter()
-    client.subscribe_topic(TOPIC, lambda event: starts.update([tuple(event[1]["job"])]))
+    client.subscribe_topic(TOPIC, lambda event: starts.update(tuple(job) for job in event[1]["jobs"]))
     run.where, run.dashboard = where, _dashboard(client)
-    log(f"Grading on {run.where}" + (f"; dashboard: {run.dashboard}" if run.dashboard else ""))
-    assignments = list(dict.fromkeys(aid for aid, _ in jobs))
+    info = client.scheduler_info()["workers"]
+    run.note = threads_note(info)
+    dashboard = f"; dashboard: {run.dashboard}" if run.dashboard else ""
+    log(f"Grading on {run.where}, {run.batch} trainee(s) a task{dashboard}")
+    if run.note:
+        log(f"Note: {run.note}.")
+    assignments = list(dict.fromkeys(group[0][0] for group in groups))
     bundles = {aid: client.scatter(coordinator.bundle(aid), broadcast=True, hash=False) for aid in assignments}
-    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
     run.startup = time.perf_counter() - started
     started = time.perf_counter()
-    _submit_all(client, coordinator, jobs, task_fn, bundles, window=max(2, 2 * (threads or 1)))
+    _submit_all(client, coordinator, groups, task_fn, bundles, window=max(2, 2 * (len(info) or 1)))
     run.wall = time.perf_counter() - started
     run.retried = {job for job, n in starts.items() if n > 1}
 
 
-def _submit_all(client, coordinator: Coordinator, jobs, task_fn, bundles, window: int) -> None:
-    """Keep ``window`` tasks in flight (the trainees' files are read as their turn comes)."""
+def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, window: int) -> None:
+    """Keep ``window`` batches in flight (the trainees' files are read as their batch's turn comes)."""
     from distributed import as_completed
 
-    waiting, running, tag = iter(jobs), {}, uuid.uuid4().hex[:8]
+    waiting, running, tag = iter(enumerate(groups)), {}, uuid.uuid4().hex[:8]
     # Results are fetched as soon as they are done: one left on a worker that then dies is lost and
     # Dask would grade it again.
     queue = as_completed(with_results=True, raise_errors=False)
 
     def submit_next() -> None:
-        for job in waiting:
-            try:
-                task = coordinator.task(job)
-            except Exception as exc:  # unreadable files: this trainee only
-                coordinator._done(job, False, f"{type(exc).__name__}: {exc}")
+        for n, jobs in waiting:
+            tasks = coordinator.tasks(jobs)
+            if not tasks:
                 continue
-            key = f"ipt-grade-{tag}-{job[0]}-{job[1]}"
-            future = client.submit(run_task, task_fn, task, bundles[job[0]], key=key, pure=False)
-            running[future.key] = job
+            key = f"ipt-grade-{tag}-{jobs[0][0]}-{n}"
+            future = client.submit(run_batch, task_fn, tasks, bundles[jobs[0][0]], key=key, pure=False)
+            running[future.key] = [(task.assignment, task.student) for task in tasks]
             queue.add(future)
             return
 
     for _ in range(window):
         submit_next()
     for future, result in queue:
-        job = running.pop(future.key)
+        jobs = running.pop(future.key)
         future.release()
         submit_next()
-        if isinstance(result, GradedSubmission):
-            coordinator.record(result)
+        if isinstance(result, list):
+            for one in result:
+                coordinator.record(one)
         else:  # an error comes as (type, exception, traceback); a cancelled task as the exception
-            coordinator.failed(job, result[1] if isinstance(result, tuple) else result)
+            for job in jobs:
+                coordinator.failed(job, result[1] if isinstance(result, tuple) else result)

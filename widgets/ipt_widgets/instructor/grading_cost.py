@@ -79,7 +79,7 @@ def prepare(repo: Path, workdir: Path, assignments: list[str], trainees: int) ->
     from ..submissions import tidy_assignment
     from .cohort import answer_key, manual_answers, write_submission
     from .cycle import prepare_course
-    from .parallel import make_api
+    from .nbgrader_api import make_api
 
     course = prepare_course(repo, workdir)
     for aid in assignments:
@@ -117,7 +117,7 @@ def _grade(api, assignment: str, student: str, path: str) -> float:
 
 def time_paths(course: Path, assignments: list[str], students: list[str]) -> dict[str, dict[str, float]]:
     """Seconds per notebook, per assignment and path (and ``all``)."""
-    from .parallel import make_api
+    from .nbgrader_api import make_api
 
     apis = {"bare": make_api(course, overrides=NBGRADER_ONLY), "kernel": make_api(course)}
     apis["inprocess"] = apis["kernel"]

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..nbgrader_execute import TAKEN, taken_summary
 from . import gradebook_rows as rows_io
 from .nbgrader_api import course_id, in_dir, load_config, make_api, scripts_on_path
 
@@ -68,7 +69,7 @@ class GradedSubmission:
     rows: dict = field(default_factory=dict)  # gradebook_rows.graded_rows
     seconds: dict = field(default_factory=dict)  # "task": whole task, "grading": nbgrader's autograde
     where: str = ""  # host:pid of the process that graded it
-    path: str = ""  # the execution path (IPT_GRADING_PATH)
+    path: str = ""  # the path its notebooks took: "inprocess", "kernel: why", or "mixed: ..."
 
 
 def read_tree(folder: Path) -> Files:
@@ -102,7 +103,9 @@ def make_bundle(course: Path, assignment: str, rows: dict) -> AssignmentBundle:
     return AssignmentBundle(assignment, config, source, release, rows, digest.hexdigest()[:16])
 
 
-_LOCK = threading.Lock()  # nbgrader and os.chdir are per process: one task at a time in it
+# nbgrader, os.chdir, sys.stdout and the in-process path's state are per process: one submission at
+# a time in it, even on a worker given more than one thread.
+_LOCK = threading.Lock()
 _COURSES: dict[str, tuple[Path, object]] = {}  # bundle digest -> (scratch course, nbgrader API)
 
 
@@ -156,8 +159,7 @@ def grade_submission(task: SubmissionTask, bundle: AssignmentBundle) -> GradedSu
     from nbgrader.api import Gradebook
 
     started = time.perf_counter()
-    out = GradedSubmission(task.assignment, task.student, False, where=f"{socket.gethostname()}:{os.getpid()}")
-    out.path = os.environ.get("IPT_GRADING_PATH", "default")
+    out = GradedSubmission(task.assignment, task.student, False, where=_here())
     with _LOCK:
         course, api = _prepared(bundle)
         submitted = course / "submitted" / task.student
@@ -172,7 +174,9 @@ def grade_submission(task: SubmissionTask, bundle: AssignmentBundle) -> GradedSu
                     rows_io.seed_prior(gb, task.assignment, task.student, task.prior)
             with in_dir(course), rows_io.quiet_submissions():
                 graded_at = time.perf_counter()
+                TAKEN.clear()
                 out.ok, out.error = _autograde(api, task)
+                out.path = taken_summary(TAKEN)
                 out.seconds["grading"] = time.perf_counter() - graded_at
             if out.ok:
                 out.files = read_tree(graded / task.assignment)
@@ -184,3 +188,23 @@ def grade_submission(task: SubmissionTask, bundle: AssignmentBundle) -> GradedSu
             db.unlink(missing_ok=True)
     out.seconds["task"] = time.perf_counter() - started
     return out
+
+
+def _here() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def grade_batch(task_fn, tasks: list[SubmissionTask], bundle: AssignmentBundle) -> list[GradedSubmission]:
+    """Grade a batch of one assignment's submissions, one result each, in order.
+
+    A submission whose grading raises is returned as failed (``ok=False``): it never fails the
+    others of its batch. The assignment's scratch course is built once per process, not per batch.
+    """
+    results = []
+    for task in tasks:
+        try:
+            results.append(task_fn(task, bundle))
+        except Exception as exc:  # this submission only
+            error = f"{type(exc).__name__}: {exc}"
+            results.append(GradedSubmission(task.assignment, task.student, False, error=error, where=_here()))
+    return results

@@ -14,19 +14,19 @@ import json
 from pathlib import Path
 
 
-def draft_references(notebook: Path) -> list[str]:
-    """The YAML text of every ``grade_draft(..., reference=...)`` in a solutions notebook."""
+def draft_references(notebook: Path, function: str = "grade_draft") -> list[str]:
+    """The YAML text of every ``grade_draft(..., reference=...)`` (or ``function``) in a solutions notebook."""
     found = []
     for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
         source = "".join(cell.get("source", "")) if cell.get("cell_type") == "code" else ""
-        if "grade_draft" not in source:
+        if function not in source:
             continue
         try:
             tree = ast.parse(source)  # nbgrader's hidden-test markers are comments
         except SyntaxError:
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "grade_draft":
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == function:
                 for kw in node.keywords:
                     if kw.arg == "reference" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
                         found.append(kw.value.value)
@@ -52,4 +52,23 @@ def warm_embedding_cache(course: Path, assignments: list[str]) -> int:
                     warmed += 1
                 except Exception:  # a broken reference fails loudly in its own test cell instead
                     continue
+            warmed += _warm_scenarios(notebook)
+    return warmed
+
+
+def _warm_scenarios(notebook: Path) -> int:
+    """The line coder's exemplars, general and each turn's own, of every graded scenario."""
+    warmed = 0
+    for text in draft_references(notebook, "grade_scenario"):
+        try:
+            from ..scenario_release import parse_key
+            from ..scoring.line_match import warm
+            from ..scoring.scenario_coder import context_for
+
+            scenario, _ = parse_key(text, f"{notebook}, grade_scenario reference")
+            for turn in scenario.turns.values():
+                warm(context_for(turn, scenario).exemplars)
+            warmed += 1
+        except Exception:  # a broken key fails loudly in its own test cell instead
+            continue
     return warmed

@@ -47,6 +47,22 @@ def _general():
     return tuple(labels), encoder.encode(lines)
 
 
+def turn_exemplars(extra: dict | None) -> tuple[list[str], list[str]]:
+    """A turn's own exemplars: (technique per line, lines as they are embedded)."""
+    labels = [t for t, lines in (extra or {}).items() for _ in lines]
+    return labels, [" ".join(line.split()) for lines in (extra or {}).values() for line in lines]
+
+
+def warm(extra: dict | None = None) -> None:
+    """Embed the general exemplars and a turn's own into the disk cache (the grader, before grading)."""
+    from .encoder import get_encoder
+
+    _general()
+    lines = turn_exemplars(extra)[1]
+    if lines:
+        get_encoder().preload(lines)
+
+
 def technique_scores(text: str, extra: dict | None = None) -> dict[str, float]:
     """Each technique's score: the mean of the line's TOP_K best similarities to its exemplars."""
     import numpy as np
@@ -55,8 +71,9 @@ def technique_scores(text: str, extra: dict | None = None) -> dict[str, float]:
 
     labels, vecs = _general()
     encoder = get_encoder()
-    extra_labels = [t for t, lines in (extra or {}).items() for _ in lines]
-    extra_lines = [" ".join(line.split()) for lines in (extra or {}).values() for line in lines]
+    extra_labels, extra_lines = turn_exemplars(extra)
+    if extra_lines:  # a turn's own exemplars are fixed texts of the key: through the disk cache
+        encoder.preload(extra_lines)
     line_vec = encoder.encode([text])[0]
     sims = vecs @ line_vec
     if extra_lines:
