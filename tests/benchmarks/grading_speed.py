@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import shutil
 import sqlite3
@@ -37,47 +36,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def bare_twin(source: Path, target: Path) -> None:
-    """A notebook with the same cells as ``source`` doing nothing but nbgrader's own work."""
-    nb = json.loads(source.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell["cell_type"] != "code":
-            continue
-        if meta.get("grade"):
-            cell["source"] = f"{float(meta.get('points', 1))}"
-        elif meta.get("solution"):
-            cell["source"] = "### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION"
-        else:
-            cell["source"] = "x = 1"
-        cell["outputs"], cell["execution_count"] = [], None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(nb, indent=1), encoding="utf-8")
-
-
 def prepare(workdir: Path, assignments: list[str], trainees: int) -> tuple[Path, list[str]]:
-    from ipt_widgets.instructor.cohort import answer_key, manual_answers, write_submission
-    from ipt_widgets.instructor.cycle import prepare_course
-    from ipt_widgets.instructor.nbgrader_api import make_api
+    """The scratch course of ``grading_cost`` (each assignment, its bare twin, strong submissions),
+    left untidied: the sections below time the rebuild step themselves."""
+    from ipt_widgets.instructor.grading_cost import prepare as prepare_course_copy
 
-    course = prepare_course(REPO, workdir)
-    for aid in assignments:
-        for nb in (course / "solutions" / aid).glob("*.ipynb"):
-            bare_twin(nb, course / "solutions" / f"bare_{aid}" / f"bare_{nb.name}")
-    os.chdir(course)
-    api = make_api(course)
-    students = [f"b{n:03d}" for n in range(1, trainees + 1)]
-    for aid in assignments:
-        for name in (aid, f"bare_{aid}"):
-            result = api.generate_assignment(name, force=True)
-            if not result["success"]:
-                raise RuntimeError(result["error"])
-        release = course / "exercises" / aid
-        key, manual = answer_key(course / "solutions" / aid), manual_answers(course / "solutions" / aid)
-        for n, sid in enumerate(students):
-            write_submission(course / "submitted" / sid / aid, release, aid, key, manual, "strong", n)
-            shutil.copytree(course / "exercises" / f"bare_{aid}", course / "submitted" / sid / f"bare_{aid}")
-    return course, students
+    return prepare_course_copy(REPO, workdir, assignments, trainees, tidy=False)
 
 
 PATH_ENV = "IPT_GRADING_PATH"  # kernel | inprocess: how the course's test cells are executed
@@ -98,43 +62,12 @@ def grading_path(path: str | None) -> Iterator[None]:
 
 
 def per_notebook(course: Path, assignments: list[str], students: list[str]) -> None:
-    """Bare nbgrader, the course on the kernel path and the course in-process, per notebook, turn about."""
-    from ipt_widgets.instructor.nbgrader_api import make_api
+    """Bare nbgrader (a kernel per notebook, nbgrader's own configuration), the course on the kernel
+    path and the course in-process, per notebook, turn about: ``grading_cost``'s measurement."""
+    from ipt_widgets.instructor.grading_cost import table, time_paths
 
-    apis = {}
-    for column, path in COLUMNS.items():
-        with grading_path(path):  # the path may be read when nbgrader's configuration is loaded
-            apis[column] = make_api(course)
-            apis[column].autograde(f"bare_{assignments[0]}", students[0])  # first-use costs, on no side
-
-    def timed(column: str, assignment: str, student: str) -> float:
-        with grading_path(COLUMNS[column]):
-            started = time.perf_counter()
-            result = apis[column].autograde(assignment if column != "bare" else f"bare_{assignment}", student)
-        if not result["success"]:
-            raise RuntimeError(f"{column} {assignment}/{student}: {result['error'][-800:]}")
-        return time.perf_counter() - started
-
-    totals = dict.fromkeys(COLUMNS, 0.0)
-    header = f"{'bare s/nb':>10}{'kernel s/nb':>12}{'in-proc s/nb':>13}{'kernel/bare':>12}{'in-proc/bare':>13}"
-    print(f"\n{'assignment':<28}{header}")
-    for aid in assignments:
-        times = dict.fromkeys(COLUMNS, 0.0)
-        for n, student in enumerate(students):  # turn about; who goes first rotates
-            order = list(COLUMNS)[n % 3 :] + list(COLUMNS)[: n % 3]
-            for column in order:
-                times[column] += timed(column, aid, student)
-        for column in COLUMNS:
-            totals[column] += times[column]
-        b, k, i = (times[c] / len(students) for c in COLUMNS)
-        print(f"{aid:<28}{b:>10.2f}{k:>12.2f}{i:>13.2f}{k / b:>12.2f}{i / b:>13.2f}")
-    n = len(students) * len(assignments)
-    b, k, i = (totals[c] / n for c in COLUMNS)
-    print(f"{'all':<28}{b:>10.2f}{k:>12.2f}{i:>13.2f}{k / b:>12.2f}{i / b:>13.2f}")
-    print("  goals: in-process / bare <= 0.35 overall and <= 0.5 on every assignment")
-
-
-COLUMNS = {"bare": None, "kernel": "kernel", "inprocess": "inprocess"}
+    print()
+    print(table(time_paths(course, assignments, students)))
 
 
 NBGRADER_SANITIZE = [
@@ -264,8 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     os.environ["IPT_EMBEDDING_CACHE"] = str(workdir / "embedding-cache")  # starts empty
     sizes = [int(n) for n in args.scale.split(",") if n.strip()]
-    print(f"Preparing {len(assignments)} assignments and their bare twins for {max([args.trainees, *sizes])} trainees")
-    course, students = prepare(workdir / "course", assignments, max([args.trainees, *sizes]))
+    cohort = max([args.trainees, *sizes])
+    print(f"Preparing {len(assignments)} assignments and their bare twins for {cohort} trainees")
+    course, students = prepare(workdir / "course", assignments, cohort)
     from ipt_widgets.instructor.warm import warm_embedding_cache
 
     started = time.perf_counter()

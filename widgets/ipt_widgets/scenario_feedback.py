@@ -60,7 +60,8 @@ def transcript_html(scenario: Scenario, state: SessionState) -> str:
     else:
         parts.append(_speech(name, scenario.turns[state.turn].patient, False))
     return (
-        "<section role='log' aria-live='polite' aria-label='The session so far' "
+        # Named after the scenario: several sessions on one page are landmarks that must differ.
+        f"<section role='log' aria-live='polite' aria-label='The session so far: {escape(scenario.title)}' "
         "style='max-width:60em;line-height:1.5;border-left:3px solid #cfd8dc;padding-left:0.8em'>"
         + "".join(parts)
         + "</section>"

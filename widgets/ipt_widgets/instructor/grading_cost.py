@@ -74,7 +74,9 @@ def bare_twin(source: Path, target: Path) -> None:
     target.write_text(json.dumps(nb, indent=1), encoding="utf-8")
 
 
-def prepare(repo: Path, workdir: Path, assignments: list[str], trainees: int) -> tuple[Path, list[str]]:
+def prepare(
+    repo: Path, workdir: Path, assignments: list[str], trainees: int, *, tidy: bool = True
+) -> tuple[Path, list[str]]:
     """A scratch course with each assignment, its bare twin, and ``trainees`` strong submissions."""
     from ..submissions import tidy_assignment
     from .cohort import answer_key, manual_answers, write_submission
@@ -98,7 +100,8 @@ def prepare(repo: Path, workdir: Path, assignments: list[str], trainees: int) ->
         for n, sid in enumerate(students):
             write_submission(course / "submitted" / sid / aid, release, aid, key, manual, "strong", n)
             shutil.copytree(course / "exercises" / f"bare_{aid}", course / "submitted" / sid / f"bare_{aid}")
-        tidy_assignment(course, aid)  # the rebuild step `make autograde` runs first
+        if tidy:
+            tidy_assignment(course, aid)  # the rebuild step `make autograde` runs first
     return course, students
 
 
