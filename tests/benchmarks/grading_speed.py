@@ -70,29 +70,8 @@ def per_notebook(course: Path, assignments: list[str], students: list[str]) -> N
     print(table(time_paths(course, assignments, students)))
 
 
-NBGRADER_SANITIZE = [
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
-NBGRADER_AUTOGRADE = [
-    "nbgrader.preprocessors.Execute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
-UNPROTECTED = {
-    "Autograde": {"sanitize_preprocessors": NBGRADER_SANITIZE, "autograde_preprocessors": NBGRADER_AUTOGRADE},
-    "Execute": {
-        "kernel_manager_class": "jupyter_client.manager.AsyncKernelManager",
-        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
-    },
-}
+# bare nbgrader's own configuration: the course's protections off, a kernel per notebook
+from ipt_widgets.instructor.grading_cost import NBGRADER_ONLY as UNPROTECTED  # noqa: E402
 
 
 def protections(course: Path, assignments: list[str], students: list[str]) -> None:
