@@ -5,6 +5,7 @@
 
 import pytest
 from ipt_widgets.cases import Case
+from ipt_widgets.ui.base import STALE_NOTE
 from ipt_widgets.ui.classifier import VignetteClassifier
 
 
@@ -36,7 +37,11 @@ def test_wrong_choice_gets_feedback_on_that_distractor(grief_case, store):
     assert "Change your answer and check again" in widget.feedback.value
     assert "Expert answer" not in widget.feedback.value  # practice does not give it away on a miss
     widget.answer(area="interpersonal_deficits")
-    assert widget.feedback.value == ""  # stale feedback cleared on change
+    # The old card stays (a late keystroke must not erase it) but says it is about the old answer.
+    assert widget.feedback.value.startswith(STALE_NOTE) and "tension with her son" in widget.feedback.value
+    widget.answer(area="role_dispute")  # back to the answer that was checked: the card is current again
+    assert not widget.feedback.value.startswith(STALE_NOTE) and "tension with her son" in widget.feedback.value
+    widget.answer(area="interpersonal_deficits")
     widget.check()
     assert "close ties until the death" in widget.feedback.value
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from ipt_widgets.formulations import load_draft_tasks
 from ipt_widgets.ui import drafter as drafter_module
+from ipt_widgets.ui.base import STALE_NOTE
 from ipt_widgets.ui.drafter import InterventionDrafter
 
 TASKS = load_draft_tasks(Path(__file__).parents[1] / "fixtures" / "formulation.yaml")
@@ -73,6 +74,19 @@ def test_practice_check_shows_elements_and_hides_the_expert_until_asked(widget):
     assert "Expert formulation" not in html
     widget._reveal_button.click()
     assert "Expert formulation" in widget.feedback.value and "Does that fit how you see it?" in widget.feedback.value
+
+
+def test_keystrokes_arriving_after_the_check_keep_the_card_and_mark_it_as_old(widget, saved):
+    """The browser may deliver the last keystrokes after the button's click: the card must survive."""
+    widget.text.value = "Your depression began two months after Ngozi died, and it comes from grief"
+    widget.check()
+    card = widget.feedback.value
+    widget.text.value += "."  # the late keystroke
+    assert widget.feedback.value == STALE_NOTE + card
+    widget.flush()
+    assert saved(widget.item_id).endswith("from grief.")
+    widget.check()
+    assert not widget.feedback.value.startswith(STALE_NOTE)
 
 
 def test_trainee_text_is_escaped_in_the_card(widget):

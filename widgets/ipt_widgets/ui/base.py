@@ -27,6 +27,11 @@ from .keyboard import KeyboardScope
 PRACTICE = "practice"
 GRADED = "graded"
 LABEL_STYLE = {"description_width": "initial"}
+# Above a card whose answer has changed since it was checked (see _feedback_after_change).
+STALE_NOTE = (
+    '<p class="ipt-stale" role="status" style="margin:0.4em 0;color:#1b1b1b"><strong>You have changed '
+    "your answer since this feedback.</strong> Press “Check my answer” to check it again.</p>"
+)
 
 
 def status_line(text: str) -> str:
@@ -85,6 +90,8 @@ class StoredItemWidget(widgets.VBox):
         self._restoring = True  # no saving while the widget is being built or restored
         self._built = False  # trait observers that touch controls wait for _finish()
         self._revealed = False  # the expert answer has been shown: "try again" would mislead
+        # The answer last checked and the card shown for it (see _feedback_after_change).
+        self._checked: tuple[Any, str] | None = None
         self.feedback = widgets.HTML(value="")
         self.status = widgets.HTML(value="")
         super().__init__(**kwargs)
@@ -135,8 +142,28 @@ class StoredItemWidget(widgets.VBox):
         if self._restoring:
             return
         self._refresh()
-        self.feedback.value = ""  # feedback on an old answer would mislead
+        self._feedback_after_change()
         self._save()
+
+    def _feedback_after_change(self) -> None:
+        """Feedback on an old answer would mislead, but wiping it loses a card the trainee has
+        just asked for: the browser sends a text box's last keystrokes after a button's click
+        when the kernel is busy (one state update in flight per widget), so a fast Tab and Enter
+        used to show the card and erase it at once. The card stays, marked as about the earlier
+        answer, until the trainee checks again."""
+        if self._checked is None:
+            self.feedback.value = ""
+            return
+        answer, card = self._checked
+        if self._answer_json() == answer:
+            self.feedback.value = card
+        else:
+            self.feedback.value = STALE_NOTE + card
+
+    def _show(self, card: str) -> None:
+        """Show a practice card for the current answer."""
+        self._checked = (self._answer_json(), card)
+        self.feedback.value = card
 
     # -- public API ------------------------------------------------------------------------
 
@@ -171,7 +198,7 @@ class StoredItemWidget(widgets.VBox):
             return None
         score = self._score()
         notes = [self._next_step(score)] if score.verdict != "correct" else []
-        self.feedback.value = self._card(score, reveal=score.verdict == "correct", notes=notes)
+        self._show(self._card(score, reveal=score.verdict == "correct", notes=notes))
         self._check_callbacks(self, score)
         return score
 
@@ -187,7 +214,7 @@ class StoredItemWidget(widgets.VBox):
         """Show the expert answer with its explanation (practice mode only)."""
         if self.mode == PRACTICE:
             self._revealed = True
-            self.feedback.value = self._card(self._score(), reveal=True)
+            self._show(self._card(self._score(), reveal=True))
 
     def _card(self, score, reveal: bool, notes: list[str] | tuple[str, ...] = ()) -> str:
         """The practice card for ``score``; ``reveal`` shows the expert answer."""

@@ -140,7 +140,7 @@ class InterventionDrafter(StoredItemWidget):
         if self._restoring:
             return
         self._refresh()
-        self.feedback.value = ""
+        self._feedback_after_change()
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
