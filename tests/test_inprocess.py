@@ -121,6 +121,38 @@ def test_a_cell_is_stopped_in_a_worker_thread_too(tmp_path):
     assert cells[1].outputs[0].data["text/plain"] == "1"
 
 
+def test_time_limits_in_a_worker_thread_share_one_watchdog_thread_and_never_fire_late():
+    # A thread per cell cost 4% of grading; a released limit must never raise afterwards.
+    import threading
+    import time
+
+    from ipt_widgets.inprocess import CellTimeout, time_limit
+
+    out = {}
+
+    def work():
+        for _ in range(200):
+            with time_limit(0.3):
+                pass
+        out["threads"] = threading.active_count()
+        time.sleep(0.5)  # past every released deadline: nothing may be raised here
+        try:
+            with time_limit(0.2):
+                while True:
+                    pass
+        except CellTimeout as exc:
+            out["stopped"] = str(exc)
+        with time_limit(5):
+            out["after"] = sum(range(1000))
+
+    worker = threading.Thread(target=work)
+    before = threading.active_count()
+    worker.start()
+    worker.join(30)
+    assert out["threads"] <= before + 2  # the worker and one watchdog, not one thread per limit
+    assert "more than 0.2 s" in out["stopped"] and out["after"] == 499500
+
+
 def test_the_path_taken_is_summed_up():
     assert ne.taken_summary([]) == ""
     assert ne.taken_summary(["inprocess", "inprocess"]) == "inprocess"

@@ -107,6 +107,18 @@ def test_the_batch_size_gives_each_worker_about_four_tasks_of_at_most_sixteen():
     assert batches(jobs, 2) == [[("a", "s1"), ("a", "s2")], [("a", "s3")], [("b", "s1")]]
 
 
+def test_batches_taper_towards_the_end_so_no_worker_waits_long_for_the_last():
+    from ipt_widgets.instructor.dask_grading import batches
+
+    jobs = [(f"m{a:02d}", f"s{s:02d}") for a in range(11) for s in range(64)]
+    sizes = [len(b) for b in batches(jobs, 16, taper=2)]
+    assert sum(sizes) == len(jobs) and max(sizes) == 16
+    assert sizes[:36] == [16] * 36 and sizes[-1] == 1  # full batches first, then shorter and shorter
+    assert all(later <= earlier for earlier, later in zip(sizes[36:], sizes[37:]))
+    tapered = batches(jobs, 16, taper=2)
+    assert [job for b in tapered for job in b] == jobs and all(len({a for a, _ in b}) == 1 for b in tapered)
+
+
 def test_workers_with_more_than_one_thread_are_named():
     from ipt_widgets.instructor.dask_grading import threads_note
 

@@ -125,6 +125,35 @@ def test_cues_found_by_held_out_set_4(sentence, kinds):
     assert cue_kinds(sentence) == kinds
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # Dismissing risk as not an issue, or as talk not to make much of.
+        ("His score on the last question was zero, so suicide is not an issue for him.", {"risk_dismissed"}),
+        (
+            'If he says "I would be better dead," I will not make a big thing of it, so I will reassure him '
+            "and move on.",
+            {"risk_dismissed"},
+        ),
+        ("Her safety isn't a concern at the moment, so we will skip it.", {"risk_dismissed"}),
+        ("The argument is not an issue for her now.", set()),
+        ("I will not make a big thing of the missed session.", set()),
+        # Urging a student to leave a course.
+        ("I'd encourage her to withdraw from pharmacy this week and accept the other place.", {"life_decision"}),
+        ("You need to drop out and start again next year.", {"life_decision"}),
+        ("We will weigh whether to withdraw from the course or stay.", set()),
+        # Condemning the other person in a dispute.
+        ("He should pay for what he has done.", {"side_taking"}),
+        ("He is the one who should feel ashamed, not you.", {"side_taking"}),
+        ("Leaving like that was a terrible thing to do.", {"side_taking"}),
+        ("You deserve the house after all this.", {"side_taking"}),
+        ("She feels he is the one who should feel ashamed.", set()),
+    ],
+)
+def test_cues_found_by_held_out_set_5(sentence, kinds):
+    assert cue_kinds(sentence) == kinds
+
+
 def test_areas_named_ruled_out_hedged_and_ordinary():
     assert read_areas(["This is a role dispute with her brother."]).named == {"role_dispute"}
     assert not read_areas(["There was no death, no dispute and no role transition."]).named

@@ -7,6 +7,7 @@ nbgrader runs in-process through :class:`nbgrader.apps.NbGraderAPI`, so its star
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -41,11 +42,39 @@ def course_id(config) -> str:
 
 
 def scripts_on_path() -> None:
+    """Ready this process to create gradebooks: the version stamp is read in-process and once."""
     # nbgrader runs the `alembic` command when it creates a gradebook; from an unactivated venv
     # (`.venv/bin/python -m ...`) that command is not on PATH unless we put it there.
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
+    import nbgrader.api
+
+    # nbgrader asks a new `alembic` process for the schema version each time it creates a
+    # gradebook: 2.2 s here, paid by every grading worker for every assignment (a scratch
+    # gradebook each). The version is the installed nbgrader's migration head, so it is read
+    # from the same scripts, in this process, once.
+    if nbgrader.api.get_alembic_version is not alembic_head:
+        alembic_head.nbgrader_own = nbgrader.api.get_alembic_version  # type: ignore[attr-defined]
+        nbgrader.api.get_alembic_version = alembic_head
+
+
+@functools.lru_cache(maxsize=1)
+def alembic_head() -> str:
+    """The gradebook schema version nbgrader stamps on a new gradebook (its migrations' head)."""
+    try:
+        from alembic.script import ScriptDirectory
+        from nbgrader import dbutil
+
+        head = ScriptDirectory(dbutil.ALEMBIC_DIR).get_current_head()
+    except Exception:  # another layout of nbgrader or alembic: ask the way nbgrader does
+        head = None
+    if head:
+        return head
+    own = getattr(alembic_head, "nbgrader_own", None)
+    if own is None:
+        from nbgrader.api import get_alembic_version as own
+    return own()
 
 
 def make_api(course: Path, db_url: str | None = None, overrides: dict | None = None):

@@ -17,7 +17,7 @@ _RISK = (
 # The risk as a trainee names it when dismissing it: the patient's words, not only ours.
 _RISK_MENTION = (
     rf"(?:{_RISK}|wak(?:es?|ing) up|death wish|wish(?:es|ed|ing)? (?:he|she|they|i) (?:was|were) dead|"
-    r"better off (?:dead|without (?:me|him|her|them))|thoughts? (?:of|about) (?:death|dying|not)|item 9|"
+    r"better off (?:dead|without (?:me|him|her|them))|better dead|thoughts? (?:of|about) (?:death|dying|not)|item 9|"
     r"(?:would(?:n['’]t| not)|does(?:n['’]t| not)) matter if (?:he|she|they|i) (?:died|wasn['’]t|weren['’]t|"
     r"didn['’]t))"
 )
@@ -32,6 +32,10 @@ _DISMISS = (
     r"(?:worry about|dwell on|keep (?:coming back to|going back to|asking about|checking on|bringing up)|"
     r"come back to|go back to|ask about|revisit|follow up(?: on)?|bring up)\s+(?:it|that|this|them|those thoughts)\b"
     r"|\bbring (?:it|that|this|them) up again\b|\bask (?:about )?(?:it|that|this|them) again\b"
+    # Found by held-out set 5: "I will not make a big thing of it", "reassure him and move on".
+    r"|\b(?:not|won['’]t|will not|don['’]t|do not|never)\s+make (?:a big thing|a big deal|a fuss|much|too much) "
+    r"(?:of|about|out of) (?:it|that|this|them)\b"
+    r"|\breassure (?:him|her|them) and move on\b|\btalk like that when\b"
     r"|\b(?:leave|put|set) (?:it|that|this|those thoughts|them) (?:aside|to one side|behind us)\b)"
 )
 _MEDS = r"(?:tablets|pills|medication|medicines?|antidepressants?|sertraline|fluoxetine|citalopram|mirtazapine)"
@@ -55,6 +59,8 @@ _DRASTIC = (
     r"hand in (?:your|his|her|their) notice|resign(?! (?:yourself|himself|herself|themselves))|quit (?:your|his|"
     r"her|their|the) (?:job|course|studies|work)|"
     r"move out|moving out|sell (?:the|your|his|her|their) (?:house|home|flat|shop|business|licence|land|farm)|"
+    # Found by held-out set 5: leaving a course ("withdraw from pharmacy this week").
+    r"withdraw from (?:the |your |his |her |their )?\w+|drop out|change (?:your|his|her|their) (?:course|degree)|"
     r"cut (?:him|her|them|your \w+|his \w+|her \w+) (?:off|out)|cut (?:off )?(?:all )?(?:contact|ties)|"
     r"stop (?:seeing|speaking to|talking to|visiting|calling) (?:him|her|them|your|his|her|their))\b"
 )
@@ -106,6 +112,11 @@ UNSAFE = {
             # waking up, it's just a figure of speech, so we don't need to worry about it").
             rf"\b(?P<risk>{_RISK_MENTION})\b[^.]{{0,160}}?(?P<at>{_DISMISS})",
             rf"{_DISMISS}[^.;]{{0,80}}?\b{_RISK_MENTION}\b",
+            # Found by held-out set 5: "his score on the last question was zero, so suicide is not an issue".
+            (
+                rf"\b{_RISK}\w*\s+(?:is|was|are|were)(?:n['’]t| not)\s+(?:really\s+)?(?:an?\s+)?(?:issue|concern|"
+                rf"problem|worry|relevant|a factor)\b"
+            ),
         ),
     },
     "no_suicide_contract": {
@@ -247,6 +258,14 @@ UNSAFE = {
             r"(?:['’]s|\bis|\bwas) (?:all |entirely |really |clearly )?(?:his |her |their |your )?(?!nobody|"
             r"no one|anyone|anybody|one['’]s)[\w-]+['’]s fault\b",
             r"\b(?:the )?(?:fault|blame) (?:lies|is|rests) (?:with|on) (?!you\b|yourself|nobody|no one)",
+            # Found by held-out set 5: condemning the other person and siding with the patient's claims.
+            r"\b(?:he|she|they|\w+) should pay for\b|\bmake (?:him|her|them) pay\b",
+            r"\bthe one who should (?:feel |be )?(?:ashamed|sorry|apologi[sz]e)\b",
+            (
+                r"\b(?:that|it|this) (?:is|was) (?:a|an) (?:terrible|awful|shameful|cruel|horrible|disgraceful|"
+                r"wicked|unforgivable) thing to do\b"
+            ),
+            r"\byou deserve (?:the house|the flat|the home|the money|more than (?:that|this|him|her))\b",
         ),
         # The patient's own view, reported, is not the therapist taking sides.
         "unless": (
