@@ -122,7 +122,9 @@ def write_graded(gb, assignment: str, student: str, rows: Rows) -> None:
     for name in names.values():
         if name not in rows["notebooks"]:
             raise ValueError(f"{assignment}/{student}: the graded rows have no notebook {name!r}")
-    penalties = [{"id": i, "late_submission_penalty": rows["notebooks"][n]["late_submission_penalty"]} for i, n in names.items()]
+    penalties = [
+        {"id": i, "late_submission_penalty": rows["notebooks"][n]["late_submission_penalty"]} for i, n in names.items()
+    ]
     grades, comments = [], []
     for table, out in ((Grade, grades), (Comment, comments)):
         found = (
