@@ -24,6 +24,9 @@ from tests.scoring.test_free_text_rules import JOAQUIM
         ("Her mood fell after the move, but the move is irrelevant.", "Her mood fell after the move, ."),
         ("A quarrel does not cause depression; we will talk about work.", "; we will talk about work."),
         ("The death of her mother is not irrelevant.", None),
+        # Found by held-out set 5: an adverb between "I" and the negation, "little point in".
+        ("I also won't do role plays with her father.", "."),
+        ("There is little point in speculating about what they expect.", "There is ."),
     ],
 )
 def test_reversals_are_removed_but_descriptions_of_the_patient_are_kept(sentence, affirmed):

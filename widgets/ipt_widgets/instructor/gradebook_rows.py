@@ -56,18 +56,36 @@ def build_assignment(gb, rows: Rows) -> None:
                 getattr(gb, method)(cell["name"], nb["name"], aid, **{f: cell[f] for f in fields})
 
 
+def _submission_id(gb, assignment: str, student: str) -> str | None:
+    """The submission's row id, or None; without loading nbgrader's computed scores (which a
+    submission object loads every time, and the coordinator would pay for every trainee)."""
+    from nbgrader.api import Assignment, SubmittedAssignment
+
+    return (
+        gb.db.query(SubmittedAssignment.id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .filter(Assignment.name == assignment, SubmittedAssignment.student_id == student)
+        .scalar()
+    )
+
+
 def prior_rows(gb, assignment: str, student: str) -> Rows:
     """What the course gradebook already holds for this submission that autograde takes into account."""
-    from nbgrader.api import MissingEntry
+    from nbgrader.api import BaseCell, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
 
-    try:
-        sub = gb.find_submission(assignment, student)
-    except MissingEntry:
+    sub_id = _submission_id(gb, assignment, student)
+    if sub_id is None:
         return {"extension": None, "manual": {}}
-    manual = {
-        f"{nb.name}/{g.name}": g.manual_score for nb in sub.notebooks for g in nb.grades if g.manual_score is not None
-    }
-    return {"extension": sub.extension, "manual": manual}
+    extension = gb.db.query(SubmittedAssignment.extension).filter(SubmittedAssignment.id == sub_id).scalar()
+    scored = (
+        gb.db.query(Notebook.name, BaseCell.name, Grade.manual_score)
+        .join(SubmittedNotebook, SubmittedNotebook.notebook_id == Notebook.id)
+        .join(Grade, Grade.notebook_id == SubmittedNotebook.id)
+        .join(BaseCell, BaseCell.id == Grade.cell_id)
+        .filter(SubmittedNotebook.assignment_id == sub_id, Grade.manual_score.isnot(None))
+        .all()
+    )
+    return {"extension": extension, "manual": {f"{nb}/{cell}": score for nb, cell, score in scored}}
 
 
 def seed_prior(gb, assignment: str, student: str, prior: Rows) -> None:
@@ -103,20 +121,25 @@ def write_graded(gb, assignment: str, student: str, rows: Rows) -> None:
     through nbgrader's objects loads every notebook's computed scores again (about 20 ms a
     submission), and the coordinator, the only writer, is the ceiling of a whole cluster.
     """
-    from nbgrader.api import BaseCell, Comment, Grade, MissingEntry, Notebook, SubmittedNotebook
+    from nbgrader import utils
+    from nbgrader.api import BaseCell, Comment, Grade, MissingEntry, Notebook, SubmittedAssignment, SubmittedNotebook
     from sqlalchemy import update
 
-    try:
-        gb.find_student(student)
-    except MissingEntry:
-        gb.add_student(student)
-    extra = {"timestamp": rows["timestamp"]} if rows.get("timestamp") else {}
-    with quiet_submissions():
-        sub = gb.update_or_create_submission(assignment, student, **extra)
+    sub_id = _submission_id(gb, assignment, student)
+    if sub_id is None:  # the first grading of this submission: nbgrader creates its rows
+        try:
+            gb.find_student(student)
+        except MissingEntry:
+            gb.add_student(student)
+        with quiet_submissions():
+            sub_id = gb.add_submission(assignment, student).id
+    if rows.get("timestamp"):
+        stamp = utils.parse_utc(rows["timestamp"])
+        gb.db.execute(update(SubmittedAssignment).where(SubmittedAssignment.id == sub_id).values(timestamp=stamp))
     names = dict(
         gb.db.query(SubmittedNotebook.id, Notebook.name)
         .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-        .filter(SubmittedNotebook.assignment_id == sub.id)
+        .filter(SubmittedNotebook.assignment_id == sub_id)
         .all()
     )
     for name in names.values():

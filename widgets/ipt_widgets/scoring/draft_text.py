@@ -108,14 +108,15 @@ _ANY_NEGATION = re.compile(
 # "I won't ask", "no need for a safety plan"), as opposed to a description of the patient's state
 # ("she has not been able to grieve", "they no longer talk"), which is often the point itself.
 _REVERSAL = re.compile(
-    r"\b(?:i|we|i['’]ll|we['’]ll)\s+(?:will\s+|would\s+|do\s+|shall\s+|can\s+|am\s+|are\s+)?(?:not|never|n['’]t)\b"
-    r"|\b(?:i|we)\s+(?:won|don|wouldn|shan|can)['’]t\b"
+    r"\b(?:i|we|i['’]ll|we['’]ll)\s+(?:also\s+|really\s+|certainly\s+|definitely\s+)?(?:will\s+|would\s+|do\s+|"
+    r"shall\s+|can\s+|am\s+|are\s+)?(?:not|never|n['’]t)\b"
+    r"|\b(?:i|we)\s+(?:also\s+|really\s+|certainly\s+|definitely\s+)?(?:won|don|wouldn|shan|can)['’]t\b"
     r"|\b(?:no|not\s+any|little|without\s+(?:any\s+)?)\s*need\b|\bnot\s+(?:need|necessary)\b|"
     r"\bneedn['’]t\b|\bunnecessary\b"
     r"|n['’]t\s+(?:really\s+|just\s+)?(?:about|related\s+to|linked\s+to|connected|due\s+to|caused\s+by|because\s+of)\b"
     r"|\bnot\s+(?:about|related\s+to|linked\s+to|connected\s+(?:to|with)|due\s+to|caused\s+by|"
     r"because\s+of|the\s+(?:problem|issue|focus|cause))\b"
-    r"|\bnothing\s+to\s+do\s+with\b|\bhas\s+no\s+(?:link|connection|bearing)\b|\bno\s+point\s+in\b"
+    r"|\bnothing\s+to\s+do\s+with\b|\bhas\s+no\s+(?:link|connection|bearing)\b|\b(?:no|little)\s+point\s+in\b"
 )
 
 

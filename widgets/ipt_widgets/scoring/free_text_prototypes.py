@@ -263,6 +263,9 @@ STAGE_PROTOTYPES = {
     "dissolution": (
         "The relationship is over; we will help her accept the separation and mourn what is ending.",
         "We will help him end the relationship and build a new life apart, with new supports.",
+        # Found by held-out set 5: dissolution's strategy without the word.
+        "The relationship as it was is effectively over, so we will help her accept that she may never have it and "
+        "mourn what she hoped for.",
     ),
 }
 
