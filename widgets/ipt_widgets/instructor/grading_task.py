@@ -70,6 +70,7 @@ class GradedSubmission:
     seconds: dict = field(default_factory=dict)  # "task": whole task, "grading": nbgrader's autograde
     where: str = ""  # host:pid of the process that graded it
     path: str = ""  # the path its notebooks took: "inprocess", "kernel: why", or "mixed: ..."
+    worker: str = ""  # the Dask worker's address that graded it ("" outside Dask)
 
 
 def read_tree(folder: Path) -> Files:
@@ -160,6 +161,7 @@ def grade_submission(task: SubmissionTask, bundle: AssignmentBundle) -> GradedSu
 
     started = time.perf_counter()
     out = GradedSubmission(task.assignment, task.student, False, where=_here())
+    out.seconds["at"] = time.time()  # when it started, for a run's timeline (idle gaps, tail)
     with _LOCK:
         course, api = _prepared(bundle)
         submitted = course / "submitted" / task.student
