@@ -119,6 +119,20 @@ def test_batches_taper_towards_the_end_so_no_worker_waits_long_for_the_last():
     assert [job for b in tapered for job in b] == jobs and all(len({a for a, _ in b}) == 1 for b in tapered)
 
 
+def test_each_worker_takes_its_own_run_of_batches_then_the_ends_of_the_others():
+    from ipt_widgets.instructor.dask_grading import WorkQueues
+
+    groups = [[("a", "s1")], [("a", "s2")], [("b", "s1")], [("b", "s2")], [("c", "s1")]]
+    queues = WorkQueues(groups, ["w1", "w2"])
+    assert [queues.take("w1")[0] for _ in range(3)] == [0, 1, 2]  # its own run: a, a, b
+    assert queues.take("w1")[0] == 4  # then the far end of w2's run
+    assert queues.take("w2")[0] == 3 and queues.take("w2") is None and queues.take("w1") is None
+    any_worker = WorkQueues(groups, ["w1", "w2"])
+    taken = [any_worker.take(w) for w in (None, "gone", None, "w2", "w1")]
+    assert sorted(n for n, _ in taken) == [0, 1, 2, 3, 4] and any_worker.take(None) is None
+    assert WorkQueues([], []).take(None) is None
+
+
 def test_workers_with_more_than_one_thread_are_named():
     from ipt_widgets.instructor.dask_grading import threads_note
 

@@ -30,6 +30,7 @@ threads grades one submission at a time anyway (a lock) and the run says so.
 
 from __future__ import annotations
 
+import collections
 import logging
 import math
 import os
@@ -383,14 +384,15 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, work
     """
     from distributed import as_completed
 
-    waiting, running, tag = iter(enumerate(groups)), {}, uuid.uuid4().hex[:8]
+    waiting, running, tag = WorkQueues(groups, workers), {}, uuid.uuid4().hex[:8]
     resubmitted: set[int] = set()
     # Results are fetched as soon as they are done: one left on a worker that then dies is lost and
     # Dask would grade it again.
     queue = as_completed(with_results=True, raise_errors=False)
 
     def submit_next(worker: str | None) -> None:
-        for n, jobs in waiting:
+        while (item := waiting.take(worker)) is not None:
+            n, jobs = item
             tasks = coordinator.tasks(jobs)
             if not tasks:
                 continue
@@ -425,6 +427,29 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, work
         else:  # an error comes as (type, exception, traceback); a cancelled task as the exception
             for job in jobs:
                 coordinator.failed(job, result[1] if isinstance(result, tuple) else result)
+
+
+class WorkQueues:
+    """The batches in one contiguous run per worker, so that a worker grades one assignment after
+    another and builds each one's scratch course once (two workers sharing one queue both built
+    every assignment). A worker whose run is done takes from the end of the longest other run,
+    where the batches are shortest (:func:`batches` tapers them), so both finish together."""
+
+    def __init__(self, groups: list[list[Job]], workers: list[str]):
+        items = list(enumerate(groups))
+        n = max(1, len(workers))
+        size = math.ceil(len(items) / n) if items else 0
+        self.workers = list(workers)
+        self.runs = [collections.deque(items[i * size : (i + 1) * size]) for i in range(n)]
+
+    def take(self, worker: str | None):
+        """The next (index, jobs) for ``worker`` (any worker: None), or None when all are taken."""
+        if worker in self.workers and self.runs[self.workers.index(worker)]:
+            return self.runs[self.workers.index(worker)].popleft()
+        longest = max(self.runs, key=len)
+        if not longest:
+            return None
+        return longest.pop() if worker in self.workers else longest.popleft()
 
 
 def _cancelled(result) -> bool:
