@@ -364,7 +364,10 @@ def _grade_on(client, coordinator: Coordinator, groups: list[list[Job]], task_fn
     if run.note:
         log(f"Note: {run.note}.")
     assignments = list(dict.fromkeys(group[0][0] for group in groups))
-    bundles = {aid: client.scatter(coordinator.bundle(aid), broadcast=True, hash=False) for aid in assignments}
+    # Each task carries its assignment's bundle (0.1-0.3 MB) rather than a scattered copy: eleven
+    # broadcasts cost 1-2 s before any grading began, and a task without dependencies is placed
+    # when a worker is free. A worker builds the assignment once (by the bundle's digest) all the same.
+    bundles = {aid: coordinator.bundle(aid) for aid in assignments}
     run.startup = time.perf_counter() - started
     started = time.perf_counter()
     _submit_all(client, coordinator, groups, task_fn, bundles, list(info))
@@ -376,11 +379,10 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, work
     """Keep two batches in flight per worker, the second waiting on that worker (the trainees'
     files are read as their batch's turn comes).
 
-    A task that carries data (the assignment's bundle) is placed on a worker when it is submitted,
-    not when a worker is free, so an unpinned queue could leave one worker idle behind the other
-    until Dask's work stealing moved a task (18 s of gaps on one of two workers in a 1,408-notebook
-    run). Each next batch goes to the worker that has just finished one; if that worker is gone,
-    anywhere (``allow_other_workers``).
+    Each next batch goes to the worker that has just finished one, from that worker's run of
+    batches (:class:`WorkQueues`); if that worker is gone, anywhere (``allow_other_workers``). An
+    unpinned queue of tasks that depended on scattered data left one of two workers idle for 18 s
+    in a 1,408-notebook run, until Dask's work stealing moved a task.
     """
     from distributed import as_completed
 
@@ -414,10 +416,8 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, work
         future.release()
         if _cancelled(result) and n not in resubmitted:
             # The scheduler dropped the task (seen on a loaded machine when a worker died: "already
-            # forgotten"): nothing was graded, so it is submitted once more, with its data again.
+            # forgotten"): nothing was graded, so it is submitted once more.
             resubmitted.add(n)
-            aid = tasks[0].assignment
-            bundles[aid] = client.scatter(coordinator.bundle(aid), broadcast=True, hash=False)
             submit(n, tasks, again="-again")
             continue
         submit_next(result[0].worker or None if isinstance(result, list) and result else None)

@@ -4,7 +4,7 @@ The task needs no shared filesystem and never opens the course gradebook, so it 
 the instructor's process, on a Dask worker of a LocalCluster, or on a worker pod or HPC node
 with only its own temporary folder. What it takes:
 
-* an :class:`AssignmentBundle` (once per assignment and worker): the course's
+* an :class:`AssignmentBundle` (carried by each task, built into a scratch course once per assignment and worker): the course's
   ``nbgrader_config.py``, the assignment's source (``solutions/<id>/``) and release
   (``exercises/<id>/``) files, and the assignment's gradebook rows;
 * a :class:`SubmissionTask`: the bytes of the trainee's submitted files (already rebuilt by the
