@@ -4,8 +4,8 @@ The task needs no shared filesystem and never opens the course gradebook, so it 
 the instructor's process, on a Dask worker of a LocalCluster, or on a worker pod or HPC node
 with only its own temporary folder. What it takes:
 
-* an :class:`AssignmentBundle` (carried by each task, built into a scratch course once per assignment and worker): the course's
-  ``nbgrader_config.py``, the assignment's source (``solutions/<id>/``) and release
+* an :class:`AssignmentBundle` (carried by each task, built into a scratch course once per
+  assignment and worker): the course's ``nbgrader_config.py``, the assignment's source (``solutions/<id>/``) and release
   (``exercises/<id>/``) files, and the assignment's gradebook rows;
 * a :class:`SubmissionTask`: the bytes of the trainee's submitted files (already rebuilt by the
   tidy step) and what the course gradebook holds for this submission (an extension, manual scores).
