@@ -363,19 +363,16 @@ def _grade_on(client, coordinator: Coordinator, groups: list[list[Job]], task_fn
     log(f"Grading on {run.where}, {run.batch} trainee(s) a task{dashboard}")
     if run.note:
         log(f"Note: {run.note}.")
-    assignments = list(dict.fromkeys(group[0][0] for group in groups))
-    # Each task carries its assignment's bundle (0.1-0.3 MB) rather than a scattered copy: eleven
-    # broadcasts cost 1-2 s before any grading began, and a task without dependencies is placed
-    # when a worker is free. A worker builds the assignment once (by the bundle's digest) all the same.
-    bundles = {aid: coordinator.bundle(aid) for aid in assignments}
+    for aid in dict.fromkeys(group[0][0] for group in groups):
+        coordinator.bundle(aid)  # every assignment read (and cached) before any task: a broken one stops the run here
     run.startup = time.perf_counter() - started
     started = time.perf_counter()
-    _submit_all(client, coordinator, groups, task_fn, bundles, list(info))
+    _submit_all(client, coordinator, groups, task_fn, list(info))
     run.wall = time.perf_counter() - started
     run.retried = {job for job, n in starts.items() if n > 1}
 
 
-def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, workers: list[str]) -> None:
+def _submit_all(client, coordinator: Coordinator, groups, task_fn, workers: list[str]) -> None:
     """Keep two batches in flight per worker, the second waiting on that worker (the trainees'
     files are read as their batch's turn comes).
 
@@ -404,7 +401,11 @@ def _submit_all(client, coordinator: Coordinator, groups, task_fn, bundles, work
     def submit(n: int, tasks: list, again: str = "", worker: str | None = None) -> None:
         key = f"ipt-grade-{tag}-{tasks[0].assignment}-{n}{again}"
         where = {"workers": [worker], "allow_other_workers": True} if worker else {}
-        future = client.submit(run_batch, task_fn, tasks, bundles[tasks[0].assignment], key=key, pure=False, **where)
+        # Each task carries its assignment's bundle (0.1-0.3 MB, read once by the coordinator)
+        # rather than a scattered copy: eleven broadcasts cost 1-2 s before any grading began. A
+        # worker still builds each assignment once (by the bundle's digest).
+        bundle = coordinator.bundle(tasks[0].assignment)
+        future = client.submit(run_batch, task_fn, tasks, bundle, key=key, pure=False, **where)
         running[future.key] = (n, tasks)
         queue.add(future)
 

@@ -161,7 +161,6 @@ def grade_submission(task: SubmissionTask, bundle: AssignmentBundle) -> GradedSu
 
     started = time.perf_counter()
     out = GradedSubmission(task.assignment, task.student, False, where=_here())
-    out.seconds["at"] = time.time()  # when it started, for a run's timeline (idle gaps, tail)
     with _LOCK:
         course, api = _prepared(bundle)
         submitted = course / "submitted" / task.student
